@@ -1,0 +1,63 @@
+/**
+ * Azure environments. Subscription, tenant and group ids are the project's
+ * reference values; replace them with your organisation's before deploying.
+ */
+import type { AzureEnvironmentConfig } from '../schema';
+
+export const azureDev: AzureEnvironmentConfig = {
+  cloud: 'azure',
+  environment: 'dev',
+  namePrefix: 'finplat',
+  kubernetesVersion: '1.34',
+  subscriptionId: '11111111-1111-4111-8111-111111111111',
+  tenantId: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa',
+  location: 'westeurope',
+  network: {
+    vnetCidr: '10.40.0.0/16',
+    nodeSubnetCidr: '10.40.0.0/20',
+    apiServerSubnetCidr: '10.40.16.0/28',
+    appGatewaySubnetCidr: '10.40.17.0/24',
+    privateEndpointSubnetCidr: '10.40.18.0/24',
+    podCidr: '100.64.0.0/16',
+    serviceCidr: '172.16.0.0/16',
+    dnsServiceIp: '172.16.0.10',
+  },
+  nodePools: {
+    app: { machineType: 'Standard_D4s_v5', minSize: 2, maxSize: 6, desiredSize: 2, diskSizeGb: 128 },
+    security: { machineType: 'Standard_F2s_v2', minSize: 2, maxSize: 3, desiredSize: 2, diskSizeGb: 64 },
+  },
+  adminPrincipals: ['0f0f0f0f-0000-4000-8000-000000000001'],
+  adminCidrs: ['10.255.0.0/20'],
+  publicApiEndpoint: { enabled: false, allowedCidrs: [] },
+  allowedRegistries: ['finplatdev.azurecr.io', 'mcr.microsoft.com', 'registry.k8s.io', 'quay.io', 'docker.io/istio'],
+  gitOps: { repoUrl: 'https://git.example.com/platform/gitops.git', targetRevision: 'main', path: 'clusters/azure-dev' },
+  stateBackend: { resourceGroupName: 'rg-finplat-tfstate', storageAccountName: 'finplattfstatedev', containerName: 'tfstate', key: 'azure/dev' },
+  tags: { 'cost-center': 'platform', 'data-classification': 'internal' },
+};
+
+export const azureStaging: AzureEnvironmentConfig = {
+  ...azureDev,
+  environment: 'staging',
+  subscriptionId: '22222222-2222-4222-8222-222222222222',
+  network: { ...azureDev.network, vnetCidr: '10.50.0.0/16', nodeSubnetCidr: '10.50.0.0/20', apiServerSubnetCidr: '10.50.16.0/28', appGatewaySubnetCidr: '10.50.17.0/24', privateEndpointSubnetCidr: '10.50.18.0/24' },
+  allowedRegistries: ['finplatstaging.azurecr.io', 'mcr.microsoft.com', 'registry.k8s.io', 'quay.io', 'docker.io/istio'],
+  gitOps: { ...azureDev.gitOps, targetRevision: 'release', path: 'clusters/azure-staging' },
+  stateBackend: { ...azureDev.stateBackend, storageAccountName: 'finplattfstatestg', key: 'azure/staging' },
+  tags: { 'cost-center': 'platform', 'data-classification': 'confidential' },
+};
+
+export const azureProd: AzureEnvironmentConfig = {
+  ...azureDev,
+  environment: 'prod',
+  subscriptionId: '33333333-3333-4333-8333-333333333333',
+  network: { ...azureDev.network, vnetCidr: '10.60.0.0/16', nodeSubnetCidr: '10.60.0.0/20', apiServerSubnetCidr: '10.60.16.0/28', appGatewaySubnetCidr: '10.60.17.0/24', privateEndpointSubnetCidr: '10.60.18.0/24' },
+  nodePools: {
+    app: { machineType: 'Standard_D4s_v5', minSize: 3, maxSize: 6, desiredSize: 3, diskSizeGb: 128 },
+    security: { machineType: 'Standard_F2s_v2', minSize: 2, maxSize: 3, desiredSize: 3, diskSizeGb: 64 },
+  },
+  adminPrincipals: ['0f0f0f0f-0000-4000-8000-000000000003'],
+  allowedRegistries: ['finplatprod.azurecr.io', 'mcr.microsoft.com', 'registry.k8s.io', 'quay.io', 'docker.io/istio'],
+  gitOps: { ...azureDev.gitOps, targetRevision: 'v1.0.0', path: 'clusters/azure-prod' },
+  stateBackend: { ...azureDev.stateBackend, storageAccountName: 'finplattfstateprod', key: 'azure/prod' },
+  tags: { 'cost-center': 'platform', 'data-classification': 'restricted', 'pci-scope': 'in-scope' },
+};

@@ -1,0 +1,155 @@
+/**
+ * The shape of one environment's configuration, per cloud.
+ *
+ * The schema checks each field on its own (types, formats, ranges); the
+ * cross-field and per-environment rules (CIDR overlaps, min <= desired <= max,
+ * what prod refuses) live in `validate.ts`, which reports every problem at once.
+ */
+import { z } from 'zod';
+
+export const CLOUDS = ['aws', 'azure', 'gcp'] as const;
+export type CloudName = (typeof CLOUDS)[number];
+
+export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
+export type EnvironmentName = (typeof ENVIRONMENTS)[number];
+
+/**
+ * Kubernetes minor versions each managed service supports in standard
+ * support as of the last review (2026-11). Reviewed with every upgrade; a
+ * version that leaves standard support is removed here first, which makes
+ * synth fail for every environment still on it.
+ */
+export const SUPPORTED_KUBERNETES_VERSIONS: Record<CloudName, readonly string[]> = {
+  aws: ['1.33', '1.34', '1.35'],
+  azure: ['1.33', '1.34', '1.35'],
+  gcp: ['1.33', '1.34', '1.35'],
+};
+
+const cidr = z.string().min(1);
+const nonEmpty = z.string().min(1);
+
+const nodePoolSchema = z.strictObject({
+  /** Instance type / VM size / machine type, in the cloud's own terms. */
+  machineType: nonEmpty,
+  minSize: z.number().int().min(1).max(100),
+  maxSize: z.number().int().min(1).max(100),
+  desiredSize: z.number().int().min(1).max(100),
+  diskSizeGb: z.number().int().min(30).max(2048),
+});
+export type NodePoolConfig = z.infer<typeof nodePoolSchema>;
+
+/**
+ * Opt-in to a public Kubernetes API endpoint. Off by default everywhere and
+ * refused in prod; when on, it must carry an explicit allow-list.
+ */
+const publicApiEndpointSchema = z.strictObject({
+  enabled: z.boolean(),
+  allowedCidrs: z.array(cidr),
+});
+
+const gitOpsSchema = z.strictObject({
+  /** The repository ArgoCD syncs platform applications from (https or ssh). */
+  repoUrl: z.string().regex(/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/, 'an https://, ssh:// or git@ repository URL'),
+  targetRevision: nonEmpty,
+  path: nonEmpty,
+});
+
+const commonFields = {
+  environment: z.enum(ENVIRONMENTS),
+  /** Prefix for every resource name; the cluster is named `<namePrefix>-<environment>`. */
+  namePrefix: z.string().regex(/^[a-z][a-z0-9-]{1,14}[a-z0-9]$/, 'lowercase letters, digits and hyphens, 3-16 characters'),
+  kubernetesVersion: z.string().regex(/^1\.\d{2}$/, 'a Kubernetes minor version such as 1.34'),
+  nodePools: z.strictObject({ app: nodePoolSchema, security: nodePoolSchema }),
+  /** Principals granted cluster-admin through the cloud's identity system. */
+  adminPrincipals: z.array(nonEmpty).min(1),
+  /** Networks (VPN, bastion, CI runners) allowed to reach the private API endpoint. */
+  adminCidrs: z.array(cidr).min(1),
+  publicApiEndpoint: publicApiEndpointSchema,
+  /** Image registries workloads may pull from (enforced by Kyverno). */
+  allowedRegistries: z.array(nonEmpty).min(1),
+  gitOps: gitOpsSchema,
+  tags: z.record(z.string(), z.string()),
+};
+
+export const awsEnvironmentSchema = z.strictObject({
+  cloud: z.literal('aws'),
+  ...commonFields,
+  accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
+  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as eu-west-1'),
+  availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'an availability zone such as eu-west-1a')),
+  network: z.strictObject({
+    vpcCidr: cidr,
+    /** Load balancers and NAT gateways only; nothing here maps public IPs on launch. */
+    publicSubnetCidrs: z.array(cidr),
+    /** Worker nodes. */
+    privateSubnetCidrs: z.array(cidr),
+    /** Control-plane ENIs; no route to the internet. */
+    intraSubnetCidrs: z.array(cidr),
+    natGateways: z.enum(['one-per-az', 'single']),
+    flowLogRetentionDays: z.number().int().min(1),
+  }),
+  stateBackend: z.strictObject({
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name'),
+    key: nonEmpty,
+    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region'),
+    /** Customer-managed KMS key (ARN or alias ARN) that encrypts the state object. */
+    kmsKeyId: z.string().regex(/^arn:aws[a-z-]*:kms:/, 'a KMS key or alias ARN'),
+  }),
+});
+
+export const azureEnvironmentSchema = z.strictObject({
+  cloud: z.literal('azure'),
+  ...commonFields,
+  subscriptionId: z.uuid('a subscription id (UUID)'),
+  tenantId: z.uuid('a tenant id (UUID)'),
+  location: z.string().regex(/^[a-z]+[a-z0-9]*$/, 'an Azure location such as westeurope'),
+  network: z.strictObject({
+    vnetCidr: cidr,
+    nodeSubnetCidr: cidr,
+    /** Delegated subnet for the API server (API server VNet integration). */
+    apiServerSubnetCidr: cidr,
+    appGatewaySubnetCidr: cidr,
+    privateEndpointSubnetCidr: cidr,
+    /** Overlay pod range; must not overlap the VNet. */
+    podCidr: cidr,
+    serviceCidr: cidr,
+    dnsServiceIp: z.ipv4(),
+  }),
+  stateBackend: z.strictObject({
+    resourceGroupName: nonEmpty,
+    storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, 'a storage account name'),
+    containerName: nonEmpty,
+    key: nonEmpty,
+  }),
+});
+
+export const gcpEnvironmentSchema = z.strictObject({
+  cloud: z.literal('gcp'),
+  ...commonFields,
+  projectId: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a GCP project id'),
+  region: z.string().regex(/^[a-z]+-[a-z]+\d$/, 'a GCP region such as europe-west2'),
+  network: z.strictObject({
+    nodesCidr: cidr,
+    podsCidr: cidr,
+    servicesCidr: cidr,
+    /** /28 for the control plane's private endpoint. */
+    masterCidr: cidr,
+    /** /26 or larger for the proxy-only subnet of internal load balancers. */
+    proxyOnlyCidr: cidr,
+  }),
+  stateBackend: z.strictObject({
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, 'a GCS bucket name'),
+    prefix: nonEmpty,
+  }),
+});
+
+export const environmentSchema = z.discriminatedUnion('cloud', [
+  awsEnvironmentSchema,
+  azureEnvironmentSchema,
+  gcpEnvironmentSchema,
+]);
+
+export type AwsEnvironmentConfig = z.infer<typeof awsEnvironmentSchema>;
+export type AzureEnvironmentConfig = z.infer<typeof azureEnvironmentSchema>;
+export type GcpEnvironmentConfig = z.infer<typeof gcpEnvironmentSchema>;
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;

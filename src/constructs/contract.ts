@@ -1,0 +1,115 @@
+/**
+ * The cloud-neutral cluster contract.
+ *
+ * Each cloud's platform construct (EKS, AKS, GKE) exposes a `ClusterContract`;
+ * the security baseline consumes only this interface, never a cloud resource.
+ * Values are usually tokens of the platform stack: the baseline stack reads
+ * them through cdktf cross-stack references (terraform_remote_state), which
+ * also orders `cdktf deploy` platform-before-baseline.
+ */
+
+export type CloudProvider = 'aws' | 'azure' | 'gcp';
+
+/** Short-lived credentials from the cloud CLI: no token is stored in state. */
+export interface KubernetesExecAuth {
+  readonly apiVersion: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** How the kubernetes and helm providers reach and authenticate to the API server. */
+export interface KubernetesAccess {
+  /** https URL of the (private) API endpoint. */
+  readonly host: string;
+  /** PEM-encoded cluster CA certificate (already base64-decoded). */
+  readonly clusterCaCertificate: string;
+  readonly exec: KubernetesExecAuth;
+}
+
+/** A Kubernetes service account that is bound to a cloud identity. */
+export interface ServiceAccountRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/**
+ * What a service account needs to assume its cloud identity: annotations on
+ * the service account (IRSA role ARN, Azure client id, GCP service account)
+ * and labels on its pods (Azure workload identity). Both are empty where the
+ * binding lives entirely in the cloud (EKS Pod Identity associations).
+ */
+export interface WorkloadIdentityBinding {
+  readonly serviceAccount: ServiceAccountRef;
+  readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
+  readonly podLabels: Readonly<Record<string, string>>;
+}
+
+/** The key Vault auto-unseals with and the identity allowed to use it. */
+export interface VaultUnsealKey {
+  /** Vault seal stanza type. */
+  readonly seal: 'awskms' | 'azurekeyvault' | 'gcpckms';
+  /** Seal stanza parameters (e.g. `region`, `kms_key_id`), written into Vault's HCL config. */
+  readonly sealConfig: Readonly<Record<string, string>>;
+  readonly identity: WorkloadIdentityBinding;
+}
+
+export interface NodeTaint {
+  readonly key: string;
+  readonly value: string;
+  readonly effect: 'NoSchedule';
+}
+
+/** Where security agents run: the label to select and the taint to tolerate. */
+export interface NodePoolPlacement {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taint: NodeTaint;
+}
+
+/** The web application firewall that fronts the cluster's ingress. */
+export interface IngressWaf {
+  readonly kind: 'aws-wafv2' | 'azure-application-gateway-waf' | 'gcp-cloud-armor';
+  /** WAFv2 web ACL ARN, Application Gateway WAF policy id, or Cloud Armor policy name. */
+  readonly id: string;
+  /** Annotations that attach ingresses / services to the WAF. */
+  readonly ingressAnnotations: Readonly<Record<string, string>>;
+}
+
+export interface ClusterContract {
+  readonly cloud: CloudProvider;
+  readonly clusterName: string;
+  readonly access: KubernetesAccess;
+  /** OIDC issuer of the cluster's service-account tokens (workload identity federation). */
+  readonly oidcIssuerUrl: string;
+  readonly vaultUnseal: VaultUnsealKey;
+  readonly securityNodePool: NodePoolPlacement;
+  readonly ingressWaf: IngressWaf;
+  /**
+   * Cloud identities of baseline controllers other than Vault, keyed by
+   * component (e.g. `aws-load-balancer-controller`).
+   */
+  readonly controllerIdentities: Readonly<Record<string, WorkloadIdentityBinding>>;
+}
+
+/**
+ * The security node pool's label and taint, identical on every cloud so the
+ * baseline schedules Falco, Kyverno and Vault the same way everywhere.
+ */
+export const SECURITY_POOL_PLACEMENT: NodePoolPlacement = {
+  labels: { workload: 'security' },
+  taint: { key: 'workload', value: 'security', effect: 'NoSchedule' },
+};
+
+/** Label on the general-purpose pool. */
+export const APP_POOL_LABELS: Readonly<Record<string, string>> = { workload: 'app' };
+
+/**
+ * Service accounts of baseline components that hold cloud identities. The
+ * platform stack binds cloud roles to exactly these names; the baseline
+ * installs the charts with exactly these names.
+ */
+export const BASELINE_SERVICE_ACCOUNTS = {
+  vault: { namespace: 'vault', name: 'vault' },
+  awsLoadBalancerController: { namespace: 'kube-system', name: 'aws-load-balancer-controller' },
+  ebsCsiController: { namespace: 'kube-system', name: 'ebs-csi-controller-sa' },
+} as const satisfies Record<string, ServiceAccountRef>;
