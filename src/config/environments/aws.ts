@@ -21,7 +21,7 @@ export const awsDev: AwsEnvironmentConfig = {
     privateSubnetCidrs: ['10.10.32.0/19', '10.10.64.0/19'],
     intraSubnetCidrs: ['10.10.8.0/26', '10.10.8.64/26'],
     natGateways: 'single',
-    flowLogRetentionDays: 90,
+    flowLogRetentionDays: 365,
   },
   nodePools: {
     app: { machineType: 'm5.xlarge', minSize: 2, maxSize: 6, desiredSize: 2, diskSizeGb: 100 },

@@ -1,0 +1,195 @@
+/**
+ * The whole AWS platform for one cluster: keys, network, EKS, node pools,
+ * add-ons, WAF and the baseline's identities, exposed as a ClusterContract.
+ * Holds no environment names: every difference between environments
+ * arrives as a prop value.
+ */
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import {
+  APP_POOL_LABELS,
+  BASELINE_SERVICE_ACCOUNTS,
+  type ClusterContract,
+  SECURITY_POOL_PLACEMENT,
+} from '../contract';
+import { ClusterAddons } from './addons';
+import { Cluster, type PublicEndpointAccess } from './cluster';
+import {
+  EBS_CSI_MANAGED_POLICY,
+  PodIdentityRole,
+  ebsCsiKeyStatements,
+  loadBalancerControllerStatements,
+  vaultUnsealStatements,
+} from './identity';
+import { EncryptionKey } from './kms';
+import { Network } from './network';
+import { NodePool } from './node-pool';
+import { WebAcl } from './waf';
+
+/** Size and shape of one node pool. */
+export interface NodePoolSizing {
+  readonly instanceType: string;
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly desiredSize: number;
+  readonly diskSizeGb: number;
+}
+
+export interface AwsPlatformProps {
+  /** Cluster name; prefix of every resource name. */
+  readonly name: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly availabilityZones: readonly string[];
+  readonly vpcCidr: string;
+  readonly publicSubnetCidrs: readonly string[];
+  readonly privateSubnetCidrs: readonly string[];
+  readonly intraSubnetCidrs: readonly string[];
+  /**
+   * One NAT gateway per zone.
+   * @default true
+   */
+  readonly natGatewayPerAz?: boolean;
+  /**
+   * Retention of flow, control-plane and WAF logs, in days.
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
+  readonly kubernetesVersion: string;
+  /** General-purpose workloads. */
+  readonly appPool: NodePoolSizing;
+  /** Security agents (Falco, Kyverno, Vault); tainted `workload=security:NoSchedule`. */
+  readonly securityPool: NodePoolSizing;
+  readonly adminPrincipals: readonly string[];
+  readonly adminCidrs: readonly string[];
+  /**
+   * Opt-out: a public API endpoint limited to these networks.
+   * @default - private endpoint only
+   */
+  readonly publicEndpoint?: PublicEndpointAccess;
+}
+
+export class AwsPlatform extends Construct {
+  readonly logKey: EncryptionKey;
+  readonly secretsKey: EncryptionKey;
+  readonly volumeKey: EncryptionKey;
+  readonly unsealKey: EncryptionKey;
+  readonly network: Network;
+  readonly cluster: Cluster;
+  readonly appPool: NodePool;
+  readonly securityPool: NodePool;
+  readonly addons: ClusterAddons;
+  readonly webAcl: WebAcl;
+  readonly contract: ClusterContract;
+
+  constructor(scope: Construct, id: string, props: AwsPlatformProps) {
+    super(scope, id);
+    const { name, accountId, region } = props;
+    const key = (purpose: string, description: string, services: ('logs' | 'autoscaling-ebs')[] = []) =>
+      new EncryptionKey(this, `${purpose}-key`, { description: `${name}: ${description}`, alias: `${name}/${purpose}`, accountId, region, services });
+    this.logKey = key('logs', 'VPC flow, EKS control-plane and WAF log groups', ['logs']);
+    this.secretsKey = key('eks-secrets', 'envelope encryption of Kubernetes Secrets');
+    this.volumeKey = key('ebs', 'node root volumes and persistent volumes', ['autoscaling-ebs']);
+    this.unsealKey = key('vault-unseal', 'Vault auto-unseal');
+
+    this.network = new Network(this, 'network', {
+      name,
+      region,
+      accountId,
+      clusterName: name,
+      vpcCidr: props.vpcCidr,
+      availabilityZones: props.availabilityZones,
+      publicSubnetCidrs: props.publicSubnetCidrs,
+      privateSubnetCidrs: props.privateSubnetCidrs,
+      intraSubnetCidrs: props.intraSubnetCidrs,
+      natGatewayPerAz: props.natGatewayPerAz,
+      flowLogKey: this.logKey,
+      flowLogRetentionDays: props.logRetentionDays,
+    });
+
+    this.cluster = new Cluster(this, 'eks', {
+      name,
+      kubernetesVersion: props.kubernetesVersion,
+      controlPlaneSubnetIds: this.network.intraSubnetIds,
+      secretsKey: this.secretsKey,
+      logKey: this.logKey,
+      logRetentionDays: props.logRetentionDays,
+      adminPrincipals: props.adminPrincipals,
+      adminCidrs: props.adminCidrs,
+      publicEndpoint: props.publicEndpoint,
+    });
+    const clusterName = this.cluster.clusterName;
+
+    const pool = (poolId: string, sizing: NodePoolSizing, extra: Pick<ConstructorParameters<typeof NodePool>[2], 'labels' | 'taint'>) =>
+      new NodePool(this, poolId, {
+        clusterName,
+        poolName: poolId,
+        ...sizing,
+        subnetIds: this.network.privateSubnetIds,
+        volumeKey: this.volumeKey,
+        ...extra,
+      });
+    this.appPool = pool('app', props.appPool, { labels: APP_POOL_LABELS });
+    this.securityPool = pool('security', props.securityPool, {
+      labels: SECURITY_POOL_PLACEMENT.labels,
+      taint: SECURITY_POOL_PLACEMENT.taint,
+    });
+
+    this.addons = new ClusterAddons(this, 'addons', {
+      clusterName,
+      kubernetesVersion: props.kubernetesVersion,
+      afterNodes: [this.appPool.nodeGroup, this.securityPool.nodeGroup],
+    });
+
+    this.webAcl = new WebAcl(this, 'waf', { name, logKey: this.logKey, logRetentionDays: props.logRetentionDays });
+
+    const identity = (roleId: string, sa: (typeof BASELINE_SERVICE_ACCOUNTS)[keyof typeof BASELINE_SERVICE_ACCOUNTS], rest: Pick<ConstructorParameters<typeof PodIdentityRole>[2], 'statements' | 'managedPolicyArns'>) =>
+      new PodIdentityRole(this, `${roleId}-role`, {
+        clusterName,
+        clusterArn: this.cluster.clusterArn,
+        accountId,
+        roleName: `${name}-${roleId}`,
+        serviceAccount: sa,
+        ...rest,
+      });
+    const vault = identity('vault-unseal', BASELINE_SERVICE_ACCOUNTS.vault, { statements: vaultUnsealStatements(this.unsealKey.keyArn) });
+    const lbController = identity('aws-lb-controller', BASELINE_SERVICE_ACCOUNTS.awsLoadBalancerController, {
+      statements: loadBalancerControllerStatements({ region, accountId, clusterName: name, webAclArn: this.webAcl.webAclArn }),
+    });
+    const ebsCsi = identity('ebs-csi', BASELINE_SERVICE_ACCOUNTS.ebsCsiController, {
+      statements: ebsCsiKeyStatements(this.volumeKey.keyArn),
+      managedPolicyArns: [EBS_CSI_MANAGED_POLICY],
+    });
+
+    this.contract = {
+      cloud: 'aws',
+      clusterName,
+      access: {
+        host: this.cluster.endpoint,
+        clusterCaCertificate: Fn.base64decode(this.cluster.certificateAuthorityData),
+        // Short-lived tokens from the AWS CLI: nothing long-lived in state.
+        exec: {
+          apiVersion: 'client.authentication.k8s.io/v1beta1',
+          command: 'aws',
+          args: ['eks', 'get-token', '--cluster-name', name, '--region', region],
+        },
+      },
+      oidcIssuerUrl: this.cluster.oidcIssuerUrl,
+      vaultUnseal: {
+        seal: 'awskms',
+        sealConfig: { region, kms_key_id: this.unsealKey.keyId },
+        identity: vault.binding,
+      },
+      securityNodePool: SECURITY_POOL_PLACEMENT,
+      ingressWaf: {
+        kind: 'aws-wafv2',
+        id: this.webAcl.webAclArn,
+        ingressAnnotations: { 'alb.ingress.kubernetes.io/wafv2-acl-arn': this.webAcl.webAclArn },
+      },
+      controllerIdentities: {
+        'aws-load-balancer-controller': lbController.binding,
+        'ebs-csi-controller': ebsCsi.binding,
+      },
+    };
+  }
+}

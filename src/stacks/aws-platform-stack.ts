@@ -1,0 +1,65 @@
+/**
+ * `aws-<env>-platform`: the EKS platform of one environment. Wiring only:
+ * config values become construct props here, and nowhere else.
+ */
+import { TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { AwsEnvironmentConfig } from '../config/schema';
+import type { ClusterContract } from '../constructs/contract';
+import { AwsPlatform, type NodePoolSizing } from '../constructs/aws/platform';
+import type { NodePoolConfig } from '../config/schema';
+import { clusterName, configureBackend } from './common';
+
+export interface AwsPlatformStackProps {
+  readonly config: AwsEnvironmentConfig;
+}
+
+function sizing(pool: NodePoolConfig): NodePoolSizing {
+  return {
+    instanceType: pool.machineType,
+    minSize: pool.minSize,
+    maxSize: pool.maxSize,
+    desiredSize: pool.desiredSize,
+    diskSizeGb: pool.diskSizeGb,
+  };
+}
+
+export class AwsPlatformStack extends TerraformStack {
+  readonly platform: AwsPlatform;
+  readonly contract: ClusterContract;
+
+  constructor(scope: Construct, id: string, props: AwsPlatformStackProps) {
+    super(scope, id);
+    const { config } = props;
+    configureBackend(this, config, 'platform');
+
+    new AwsProvider(this, 'aws', {
+      region: config.region,
+      // Refuse to run against any other account, whatever credentials are loaded.
+      allowedAccountIds: [config.accountId],
+      defaultTags: [{ tags: { ...config.tags, environment: config.environment, 'managed-by': 'cdktf' } }],
+    });
+
+    const net = config.network;
+    this.platform = new AwsPlatform(this, 'platform', {
+      name: clusterName(config),
+      accountId: config.accountId,
+      region: config.region,
+      availabilityZones: config.availabilityZones,
+      vpcCidr: net.vpcCidr,
+      publicSubnetCidrs: net.publicSubnetCidrs,
+      privateSubnetCidrs: net.privateSubnetCidrs,
+      intraSubnetCidrs: net.intraSubnetCidrs,
+      natGatewayPerAz: net.natGateways === 'one-per-az',
+      logRetentionDays: net.flowLogRetentionDays,
+      kubernetesVersion: config.kubernetesVersion,
+      appPool: sizing(config.nodePools.app),
+      securityPool: sizing(config.nodePools.security),
+      adminPrincipals: config.adminPrincipals,
+      adminCidrs: config.adminCidrs,
+      publicEndpoint: config.publicApiEndpoint.enabled ? { allowedCidrs: config.publicApiEndpoint.allowedCidrs } : undefined,
+    });
+    this.contract = this.platform.contract;
+  }
+}
