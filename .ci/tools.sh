@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Installs the pinned CLI tools that check policies/ and charts/, built from
+# source through the Go module proxy (no prebuilt-binary downloads).
+#
+#   kyverno          Kyverno CLI, same version as the Kyverno chart pinned upstream
+#                    (chart 3.9.0 / app v1.19.0), so `kyverno test` runs the engine
+#                    the cluster runs.
+#   helm             helm lint / helm template for charts/.
+#   kubectl-validate offline validation against the built-in Kubernetes API schemas
+#                    plus local CRDs (../shared/upstream/crds).
+#   cosign, crane,   only for the offline signature test of verify-image-signatures:
+#   registry         an in-memory OCI registry on 127.0.0.1, an image pushed with crane and
+#                    signed with cosign, so `kyverno test` verifies a real signature.
+#                    Same versions kyverno v1.19.0 itself depends on.
+#
+# Usage (both non-interactive, safe with CI=true and no stdin):
+#   bash .ci/tools.sh                 installs if needed, prints ONE line: the bin dir
+#                                     export PATH="$(bash .ci/tools.sh):$PATH"
+#   source .ci/tools.sh               installs if needed and prepends the bin dir to PATH
+#                                     of the calling shell (also exports PLATFORM_TOOLS_BIN)
+#
+# Binaries are cached by version under
+#   ${PLATFORM_TOOLS_CACHE:-$HOME/.cache/platform-tools}/<tool>-<version>/<tool>
+# and symlinked into ${PLATFORM_TOOLS_CACHE}/bin, so a second run does no work.
+# Progress goes to stderr; stdout carries only the bin dir.
+
+_platform_tools_main() {
+  set -euo pipefail
+
+  # Pinned versions. Change them here only; the cache key includes the version.
+  local KYVERNO_VERSION="v1.19.0"   # = app version of kyverno chart 3.9.0 (shared/upstream)
+  local HELM_VERSION="v3.22.0"   # latest helm v3 on the Go proxy; its go.mod has no replace, so `go install` works
+  # kubectl-validate: the newest tag (v0.0.4, 2024) embeds schemas only up to k8s 1.30; pin
+  # the commit kyverno v1.19.0 itself depends on (embeds 1.27..1.35 built-in schemas).
+  local KUBECTL_VALIDATE_VERSION="v0.0.5-0.20260105161640-a97ccfaca20b"
+  local COSIGN_VERSION="v3.1.2"      # = kyverno v1.19.0's sigstore/cosign/v3 requirement
+  local GGCR_VERSION="v0.21.8"        # = kyverno v1.19.0's google/go-containerregistry requirement
+  # kyverno's go.mod (v1.19.0) has exactly one replace directive. A `go build` from a
+  # module that merely requires kyverno ignores it, so the throwaway module repeats it.
+  local KYVERNO_REPLACES=(
+    "k8s.io/pod-security-admission=github.com/kyverno/pod-security-admission@v0.0.0-20251031094455-46f20778634f"
+  )
+
+  local cache="${PLATFORM_TOOLS_CACHE:-$HOME/.cache/platform-tools}"
+  local bindir="$cache/bin"
+  mkdir -p "$bindir"
+
+  # Never let `go` download a newer toolchain behind our back: the installed go must
+  # satisfy the modules' go directive (kyverno v1.19.0 needs go >= 1.26.5).
+  export GOTOOLCHAIN=local
+  # -mod=mod lets `go get`/`go build` in the throwaway kyverno module record go.sum entries.
+  export GOFLAGS="-trimpath -buildvcs=false -mod=mod"
+  export CGO_ENABLED=0
+
+  _log() { echo "[tools] $*" >&2; }
+
+  # _install <name> <version> <builder-function>: builds into a temp dir, then renames
+  # into place atomically so an interrupted build never leaves a half-written cache entry.
+  _install() {
+    local name="$1" version="$2" builder="$3"
+    local dest="$cache/$name-$version"
+    if [[ -x "$dest/$name" ]]; then
+      _log "$name $version: cached at $dest"
+    else
+      _log "$name $version: building from the Go module proxy (first run only)"
+      local tmp
+      tmp="$(mktemp -d "$cache/.build-$name-XXXXXX")"
+      local start=$SECONDS
+      if ! "$builder" "$tmp" "$version" >&2; then
+        rm -rf "$tmp"
+        _log "$name $version: build FAILED"
+        return 1
+      fi
+      rm -rf "$dest"
+      mkdir -p "$dest"
+      mv "$tmp/out/$name" "$dest/$name"
+      rm -rf "$tmp"
+      _log "$name $version: built in $((SECONDS - start))s -> $dest"
+    fi
+    ln -sfn "$dest/$name" "$bindir/$name"
+  }
+
+  _build_kyverno() {
+    local work="$1" version="$2"
+    mkdir -p "$work/mod" "$work/out"
+    (
+      cd "$work/mod"
+      go mod init platform-tools/kyverno-cli >/dev/null 2>&1
+      local r
+      for r in "${KYVERNO_REPLACES[@]}"; do
+        go mod edit -replace "$r"
+      done
+      go get "github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno@$version"
+      go build -ldflags "-s -w -X github.com/kyverno/kyverno/pkg/version.BuildVersion=$version" \
+        -o "$work/out/kyverno" github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno
+    )
+  }
+
+  _build_helm() {
+    local work="$1" version="$2"
+    mkdir -p "$work/out"
+    # Same -X flags as helm's Makefile: without the k8s version ones, `helm template` assumes
+    # Kubernetes v1.20 (and fails charts with a kubeVersion constraint). helm v3.22.0 builds
+    # against k8s.io/client-go v0.37.0, i.e. Kubernetes 1.37.
+    GOBIN="$work/out" go install \
+      -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$version \
+        -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=37 \
+        -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=37" \
+      "helm.sh/helm/v3/cmd/helm@$version"
+  }
+
+  _build_kubectl_validate() {
+    local work="$1" version="$2"
+    mkdir -p "$work/out"
+    GOBIN="$work/out" go install "sigs.k8s.io/kubectl-validate@$version"
+  }
+
+  _build_cosign() {
+    local work="$1" version="$2"
+    mkdir -p "$work/out"
+    GOBIN="$work/out" go install \
+      -ldflags "-s -w -X sigs.k8s.io/release-utils/version.gitVersion=$version" \
+      "github.com/sigstore/cosign/v3/cmd/cosign@$version"
+  }
+
+  _build_crane() {
+    local work="$1" version="$2"
+    mkdir -p "$work/out"
+    GOBIN="$work/out" go install -ldflags "-s -w" "github.com/google/go-containerregistry/cmd/crane@$version"
+  }
+
+  _build_registry() {
+    local work="$1" version="$2"
+    mkdir -p "$work/out"
+    GOBIN="$work/out" go install -ldflags "-s -w" "github.com/google/go-containerregistry/cmd/registry@$version"
+  }
+
+  _install kyverno "$KYVERNO_VERSION" _build_kyverno
+  _install helm "$HELM_VERSION" _build_helm
+  _install kubectl-validate "$KUBECTL_VALIDATE_VERSION" _build_kubectl_validate
+  _install crane "$GGCR_VERSION" _build_crane
+  _install registry "$GGCR_VERSION" _build_registry
+  _install cosign "$COSIGN_VERSION" _build_cosign
+
+  echo "$bindir"
+}
+
+if [[ "${BASH_SOURCE[0]}" != "$0" ]]; then
+  # Sourced: run in a subshell so `set -euo pipefail` does not leak into the caller.
+  if PLATFORM_TOOLS_BIN="$(bash "${BASH_SOURCE[0]}")"; then
+    export PLATFORM_TOOLS_BIN
+    case ":$PATH:" in *":$PLATFORM_TOOLS_BIN:"*) ;; *) export PATH="$PLATFORM_TOOLS_BIN:$PATH" ;; esac
+  else
+    echo "[tools] installation failed" >&2
+    return 1
+  fi
+else
+  _platform_tools_main "$@"
+fi

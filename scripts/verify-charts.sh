@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# Verifies the project's Helm charts (charts/*), offline:
+#   1. `helm lint --strict` and `helm template` for every values file in <chart>/ci/*.yaml
+#      (values.schema.json is enforced by both).
+#   2. negative checks: rendering must FAIL without the required inputs, with a value the
+#      schema forbids, and with an unknown key, so the guards cannot silently disappear.
+#   3. schema validation (kubectl-validate) of every rendered manifest against the built-in
+#      Kubernetes API schemas and the upstream CRDs in $UPSTREAM_DIR/crds (PeerAuthentication,
+#      PrometheusRule ...), plus the negative self-test on test/fixtures/invalid/.
+#   4. consistency with the upstream charts the baseline feeds: the Grafana sidecar label and
+#      the Falco chart's `mounts` values exist in $UPSTREAM_DIR/charts; and with the policies:
+#      the rendered platform-policy-config drives policies/restrict-image-registries' suite.
+#
+# Usage:  UPSTREAM_DIR=../shared/upstream bash scripts/verify-charts.sh
+# Env:    UPSTREAM_DIR, ALLOW_SKIP_CRD_VALIDATION=1, KUBE_VERSION (default 1.33): as in
+#         scripts/verify-policies.sh.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+start=$SECONDS
+KUBE_VERSION="${KUBE_VERSION:-1.33}"
+failures=()
+notes=()
+
+log() { echo "[verify-charts] $*"; }
+fail() { echo "[verify-charts] FAIL: $*" >&2; failures+=("$*"); }
+
+for tool in helm kubectl-validate kyverno; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    log "$tool not on PATH; sourcing .ci/tools.sh"
+    # shellcheck source=.ci/tools.sh
+    source .ci/tools.sh
+    break
+  fi
+done
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# expect_render_failure <description> <expected message regex> <helm template args...>
+expect_render_failure() {
+  local what="$1" pattern="$2"
+  shift 2
+  if helm template verify "$@" --kube-version "$KUBE_VERSION" >"$work/neg.out" 2>&1; then
+    fail "$what: helm template succeeded but must fail"
+  elif ! grep -qE "$pattern" "$work/neg.out"; then
+    fail "$what: failed for another reason: $(grep -m1 -i error "$work/neg.out")"
+  else
+    return 0
+  fi
+  return 1
+}
+
+charts=0
+renders=0
+negatives=0
+rendered_files=()
+for chart in charts/*/; do
+  chart="${chart%/}"
+  [[ -f "$chart/Chart.yaml" ]] || continue
+  charts=$((charts + 1))
+  name="$(basename "$chart")"
+  values_files=("$chart"/ci/*.yaml)
+  [[ -e "${values_files[0]}" ]] || { fail "$chart has no ci/*.yaml values files"; continue; }
+  [[ -f "$chart/values.schema.json" ]] || fail "$chart has no values.schema.json"
+
+  # --- 1. lint + template per values file --------------------------------------------------
+  for vf in "${values_files[@]}"; do
+    tag="$name/$(basename "$vf" .yaml)"
+    if helm lint --strict "$chart" -f "$vf" --kube-version "$KUBE_VERSION" >"$work/lint.out" 2>&1; then
+      log "helm lint --strict $tag: ok"
+    else
+      sed 's/^/    /' "$work/lint.out" >&2
+      fail "helm lint --strict $tag"
+    fi
+    out="$work/rendered-${name}-$(basename "$vf" .yaml).yaml"
+    if helm template "$name" "$chart" -f "$vf" --kube-version "$KUBE_VERSION" >"$out" 2>"$work/template.err"; then
+      docs=$(grep -c '^kind:' "$out" || true)
+      log "helm template $tag: $docs objects"
+      [[ "$docs" -gt 0 ]] || fail "helm template $tag rendered nothing"
+      rendered_files+=("$out")
+      renders=$((renders + 1))
+    else
+      sed 's/^/    /' "$work/template.err" >&2
+      fail "helm template $tag"
+    fi
+  done
+
+  # --- 2. negative checks (platform-baseline guards) ----------------------------------------
+  if [[ "$name" == platform-baseline ]]; then
+    base_vf="$chart/ci/default-values.yaml"
+    expect_render_failure "no required inputs" 'policyConfig\.allowedRegistries is required' "$chart" &&
+      negatives=$((negatives + 1))
+    expect_render_failure "wildcard registry" "allowedRegistries/0.*does not match pattern" \
+      "$chart" -f "$base_vf" --set-json 'policyConfig.allowedRegistries=["*"]' && negatives=$((negatives + 1))
+    expect_render_failure "unknown value key" "additional properties 'unknownKey' not allowed" \
+      "$chart" -f "$base_vf" --set unknownKey=1 && negatives=$((negatives + 1))
+    expect_render_failure "privileged PSA level" "podSecurity/defaultLevel" \
+      "$chart" -f "$base_vf" --set podSecurity.defaultLevel=privileged && negatives=$((negatives + 1))
+    printf 'namespaces:\n  - name: payments\n    payments: true\n    podSecurityLevel: baseline\n' >"$work/neg-psa.yaml"
+    expect_render_failure "payments namespace below restricted" 'must use podSecurityLevel restricted' \
+      "$chart" -f "$base_vf" -f "$work/neg-psa.yaml" && negatives=$((negatives + 1))
+    log "negative render checks: $negatives/5 rejected as expected"
+
+    # Contract with policies/restrict-image-registries: the allowedRegistries string this chart
+    # writes into kyverno/platform-policy-config must make that policy's own test suite pass
+    # when it replaces the suite's mocked value (same registries as the suite's values.yaml).
+    if command -v kyverno >/dev/null 2>&1; then
+      rendered="$(helm template verify "$chart" -f "$base_vf" --kube-version "$KUBE_VERSION" \
+        --set-json 'policyConfig.allowedRegistries=["registry.example.com","123456789012.dkr.ecr.eu-west-1.amazonaws.com"]' \
+        --show-only templates/policy-config.yaml | sed -n 's/^  allowedRegistries: "\(.*\)"$/\1/p')"
+      suite="$work/contract/restrict-image-registries"
+      mkdir -p "$suite"
+      cp policies/restrict-image-registries/* "$suite/"
+      sed -i "s#^\( *platformconfig.data.allowedRegistries: \).*#\1\"$rendered\"#" "$suite/values.yaml"
+      if [[ -z "$rendered" ]] || ! grep -qF "\"$rendered\"" "$suite/values.yaml"; then
+        fail "contract: could not take allowedRegistries from the rendered platform-policy-config"
+      elif kyverno test "$suite" --remove-color >"$work/contract.log" 2>&1; then
+        log "contract: rendered allowedRegistries \"$rendered\" passes the restrict-image-registries suite"
+      else
+        grep -E 'Want|Error' "$work/contract.log" | sed 's/^/    /' >&2 || true
+        fail "contract: the chart's allowedRegistries format breaks restrict-image-registries"
+      fi
+    else
+      fail "contract check needs the kyverno CLI (run bash .ci/tools.sh)"
+    fi
+
+    # The mesh-wide STRICT PeerAuthentication must be in the default render.
+    if ! helm template verify "$chart" -f "$base_vf" --kube-version "$KUBE_VERSION" \
+      --show-only templates/peerauthentication.yaml 2>/dev/null | grep -qE '^    mode: STRICT$'; then
+      fail "default render has no mesh-wide STRICT PeerAuthentication"
+    fi
+  fi
+done
+
+# --- 3. schema validation -------------------------------------------------------------------
+crd_status="NOT VALIDATED"
+if [[ -z "${UPSTREAM_DIR:-}" || ! -d "${UPSTREAM_DIR:-/nonexistent}/crds" ]]; then
+  echo "[verify-charts] !!! SCHEMA/CRD VALIDATION DID NOT RUN: UPSTREAM_DIR='${UPSTREAM_DIR:-}' has no crds/ directory." >&2
+  if [[ "${ALLOW_SKIP_CRD_VALIDATION:-}" == "1" ]]; then
+    echo "[verify-charts] !!! ALLOW_SKIP_CRD_VALIDATION=1: continuing WITHOUT schema validation." >&2
+    notes+=("schema validation SKIPPED by ALLOW_SKIP_CRD_VALIDATION=1")
+  else
+    fail "schema validation did not run (set UPSTREAM_DIR, e.g. ../shared/upstream, or ALLOW_SKIP_CRD_VALIDATION=1)"
+  fi
+else
+  crd_dirs="$(find "$UPSTREAM_DIR/crds" -mindepth 1 -type d | sort | paste -sd, -)"
+  validate() { kubectl-validate --version "$KUBE_VERSION" --local-crds "$crd_dirs" "$@"; }
+  neg=0
+  for f in test/fixtures/invalid/*.yaml; do
+    if out="$(validate "$f" 2>&1)"; then
+      fail "validator ACCEPTED invalid fixture $f"
+    elif grep -qE 'failed to locate OpenAPI spec|failed to retrieve validator' <<<"$out"; then
+      fail "validator rejected $f only because a schema is missing (CRDs not loaded?)"
+    else
+      neg=$((neg + 1))
+    fi
+  done
+  [[ $neg -gt 0 ]] || fail "no invalid fixtures found in test/fixtures/invalid"
+  if [[ ${#rendered_files[@]} -eq 0 ]]; then
+    fail "nothing rendered to validate"
+  elif validate "${rendered_files[@]}" >"$work/validate.log" 2>&1; then
+    crd_status="OK"
+    log "schema: ${#rendered_files[@]} rendered files valid (k8s $KUBE_VERSION + CRDs from $UPSTREAM_DIR/crds); invalid fixtures rejected: $neg"
+  else
+    grep -B1 -A3 'ERROR' "$work/validate.log" | sed 's/^/    /' >&2 || cat "$work/validate.log" >&2
+    crd_status="FAILED"
+    fail "schema validation of rendered manifests failed"
+  fi
+
+  # --- 4. consistency with the upstream charts the baseline feeds ---------------------------
+  grafana_values="$UPSTREAM_DIR/charts/grafana/values.yaml"
+  label="$(awk '/^  dashboards:/{d=1} d && /^    label:/{print $2; exit}' "$grafana_values" 2>/dev/null || true)"
+  ours="$(awk '/^dashboards:/{d=1} d && /^  sidecarLabel:/{print $2; exit}' charts/platform-baseline/values.yaml)"
+  if [[ -n "$label" && "$label" == "$ours" ]]; then
+    log "upstream: grafana sidecar dashboard label '$label' matches dashboards.sidecarLabel"
+  else
+    fail "grafana sidecar label in $grafana_values ('$label') != dashboards.sidecarLabel ('$ours')"
+  fi
+  if grep -qE '^mounts:' "$UPSTREAM_DIR/charts/falco/values.yaml" &&
+    grep -qE '^  volumeMounts:' "$UPSTREAM_DIR/charts/falco/values.yaml"; then
+    log "upstream: falco chart has mounts.volumes/volumeMounts for the rules ConfigMap"
+  else
+    fail "falco chart values have no mounts.volumes/volumeMounts; docs/charts.md wiring is stale"
+  fi
+fi
+
+# --- summary ------------------------------------------------------------------------------------
+elapsed=$((SECONDS - start))
+for n in "${notes[@]}"; do log "note: $n"; done
+if [[ ${#failures[@]} -eq 0 ]]; then
+  echo "verify-charts: PASS ($charts chart(s), $renders render(s) linted and templated, $negatives negative checks, schema: $crd_status; ${elapsed}s)"
+else
+  echo "verify-charts: FAIL (${#failures[@]} problem(s): ${failures[*]}; ${elapsed}s)"
+  exit 1
+fi
