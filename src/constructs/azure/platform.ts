@@ -1,0 +1,261 @@
+/**
+ * The whole Azure platform for one cluster: resource group, keys, network,
+ * flow logs, AKS, node pools, WAF and the baseline's identities, exposed as
+ * a ClusterContract. Holds no environment names: every difference between
+ * environments arrives as a prop value.
+ */
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { APP_POOL_LABELS, BASELINE_SERVICE_ACCOUNTS, type ClusterContract, SECURITY_POOL_PLACEMENT } from '../contract';
+import { Cluster, type PublicEndpointAccess, assertAuthorizedRanges } from './cluster';
+import { DiskEncryptionSet } from './disk-encryption-set';
+import { FlowLogs } from './flow-log';
+import { KeyWrapRole, ManagedIdentity } from './identity';
+import { KeyVault, VaultKey } from './key-vault';
+import { LogWorkspace } from './logging';
+import { Network } from './network';
+import { NodePool, type NodeHardeningProps, type NodePoolSizing } from './node-pool';
+import { AGIC_WAF_POLICY_ANNOTATION, WebApplicationFirewall } from './waf';
+
+/** Entra ID application of the AKS API server: the audience of kubelogin tokens (same in every tenant). */
+export const AKS_AAD_SERVER_APP_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
+
+export interface AzurePlatformProps extends NodeHardeningProps {
+  /** Cluster name; prefix of every resource name. */
+  readonly name: string;
+  readonly tenantId: string;
+  readonly location: string;
+  /** Globally unique Key Vault name (3-24 characters). */
+  readonly keyVaultName: string;
+  /** Globally unique storage account name of the flow logs (3-24 lowercase letters and digits). */
+  readonly flowLogStorageAccountName: string;
+  readonly vnetCidr: string;
+  readonly nodeSubnetCidr: string;
+  readonly apiServerSubnetCidr: string;
+  readonly appGatewaySubnetCidr: string;
+  readonly privateEndpointSubnetCidr: string;
+  readonly podCidr: string;
+  readonly serviceCidr: string;
+  readonly dnsServiceIp: string;
+  readonly kubernetesVersion: string;
+  /** Cluster-critical add-ons only (tainted CriticalAddonsOnly). */
+  readonly systemPool: NodePoolSizing;
+  /** General-purpose workloads, labelled `workload=app`. */
+  readonly appPool: NodePoolSizing;
+  /** Security agents (Falco, Kyverno, Vault); tainted `workload=security:NoSchedule`. */
+  readonly securityPool: NodePoolSizing;
+  /** Entra ID groups granted cluster-admin. */
+  readonly adminGroupObjectIds: readonly string[];
+  /** Networks allowed to reach the private API server. */
+  readonly adminCidrs: readonly string[];
+  /**
+   * Retention of control-plane, WAF, Key Vault and flow logs, in days.
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * AKS control-plane tier.
+   * @default 'Standard'
+   */
+  readonly skuTier?: 'Free' | 'Standard' | 'Premium';
+  /**
+   * Opt-out: a public API endpoint limited to these networks.
+   * @default - private cluster only
+   */
+  readonly publicEndpoint?: PublicEndpointAccess;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+export class AzurePlatform extends Construct {
+  readonly resourceGroup: ResourceGroup;
+  readonly workspace: LogWorkspace;
+  readonly keyVault: KeyVault;
+  readonly etcdKey: VaultKey;
+  readonly diskKey: VaultKey;
+  readonly flowLogKey: VaultKey;
+  readonly unsealKey: VaultKey;
+  readonly network: Network;
+  readonly flowLogs: FlowLogs;
+  readonly diskEncryptionSet: DiskEncryptionSet;
+  readonly clusterIdentity: ManagedIdentity;
+  readonly cluster: Cluster;
+  readonly appPool: NodePool;
+  readonly securityPool: NodePool;
+  readonly waf: WebApplicationFirewall;
+  readonly vaultIdentity: ManagedIdentity;
+  readonly contract: ClusterContract;
+
+  constructor(scope: Construct, id: string, props: AzurePlatformProps) {
+    super(scope, id);
+    const { name, location, tenantId } = props;
+    // Fail on a bad public allow-list before anything else consumes it.
+    if (props.publicEndpoint) assertAuthorizedRanges(props.publicEndpoint.authorizedIpRanges);
+    const tags = props.tags;
+    this.resourceGroup = new ResourceGroup(this, 'rg', { name: `rg-${name}`, location, tags: tags ? { ...tags } : undefined });
+    const resourceGroupName = this.resourceGroup.name;
+    const common = { resourceGroupName, location, tags };
+
+    this.workspace = new LogWorkspace(this, 'logs', { name: `log-${name}`, retentionDays: props.logRetentionDays, ...common });
+
+    this.network = new Network(this, 'network', {
+      name,
+      vnetCidr: props.vnetCidr,
+      nodeSubnetCidr: props.nodeSubnetCidr,
+      apiServerSubnetCidr: props.apiServerSubnetCidr,
+      appGatewaySubnetCidr: props.appGatewaySubnetCidr,
+      privateEndpointSubnetCidr: props.privateEndpointSubnetCidr,
+      // The API server subnet NSG admits admin networks and, on the dev-only public opt-in, its allow-list.
+      adminCidrs: [...props.adminCidrs, ...(props.publicEndpoint?.authorizedIpRanges ?? [])],
+      ...common,
+    });
+
+    this.keyVault = new KeyVault(this, 'key-vault', {
+      name: props.keyVaultName,
+      tenantId,
+      privateEndpointSubnetId: this.network.privateEndpointSubnet.id,
+      virtualNetworkId: this.network.virtualNetworkId,
+      workspace: this.workspace,
+      ...common,
+    });
+    // The deploying principal manages keys (create, rotate policy) but holds no wrap/unwrap right.
+    const deployer = new DataAzurermClientConfig(this, 'deployer', {});
+    const keyOfficer = new RoleAssignment(this, 'deployer-key-officer', {
+      scope: this.keyVault.vaultId,
+      roleDefinitionName: 'Key Vault Crypto Officer',
+      principalId: deployer.objectId,
+    });
+    const key = (keyId: string, keyName: string, keyOpts: ConstructorParameters<typeof VaultKey>[2]['keyOpts'], keySize?: 2048 | 3072) => {
+      const k = new VaultKey(this, keyId, { vault: this.keyVault, name: keyName, keyOpts, keySize });
+      k.key.dependsOn = [keyOfficer.fqn];
+      return k;
+    };
+    // AKS KMS takes 2048-bit RSA keys.
+    this.etcdKey = key('etcd-key', 'aks-etcd-kms', ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'], 2048);
+    this.diskKey = key('disk-key', 'node-disks', ['wrapKey', 'unwrapKey']);
+    this.flowLogKey = key('flow-log-key', 'flow-logs', ['wrapKey', 'unwrapKey']);
+    this.unsealKey = key('unseal-key', 'vault-unseal', ['wrapKey', 'unwrapKey']);
+
+    this.flowLogs = new FlowLogs(this, 'flow-logs', {
+      name,
+      storageAccountName: props.flowLogStorageAccountName,
+      virtualNetworkId: this.network.virtualNetworkId,
+      storageKey: this.flowLogKey,
+      workspace: this.workspace,
+      privateEndpointSubnetId: this.network.privateEndpointSubnet.id,
+      retentionDays: props.logRetentionDays,
+      ...common,
+    });
+
+    this.diskEncryptionSet = new DiskEncryptionSet(this, 'disk-encryption', { name: `des-${name}`, key: this.diskKey, ...common });
+
+    this.clusterIdentity = new ManagedIdentity(this, 'cluster-identity', {
+      name: `id-${name}-aks`,
+      grants: [
+        // AKS joins nodes and the API server ILB to our subnets; nothing else in the VNet.
+        { id: 'nodes-subnet', scope: this.network.nodeSubnet.id, roleName: 'Network Contributor' },
+        { id: 'api-server-subnet', scope: this.network.apiServerSubnet.id, roleName: 'Network Contributor' },
+        // KMS plugin encrypts/decrypts the etcd data keys with this key only.
+        { id: 'etcd-key', scope: this.etcdKey.keyScope, roleName: 'Key Vault Crypto User' },
+        // Private-vault KMS: AKS manages the private link to the vault (management plane only under RBAC).
+        { id: 'key-vault', scope: this.keyVault.vaultId, roleName: 'Key Vault Contributor' },
+        // Reads the disk encryption set it provisions node disks with.
+        { id: 'disk-encryption-set', scope: this.diskEncryptionSet.diskEncryptionSetId, roleName: 'Reader' },
+      ],
+      ...common,
+    });
+
+    this.cluster = new Cluster(this, 'aks', {
+      name,
+      kubernetesVersion: props.kubernetesVersion,
+      tenantId,
+      adminGroupObjectIds: props.adminGroupObjectIds,
+      identityId: this.clusterIdentity.identityId,
+      nodeSubnetId: this.network.nodeSubnet.id,
+      apiServerSubnetId: this.network.apiServerSubnet.id,
+      kmsKey: this.etcdKey,
+      diskEncryptionSetId: this.diskEncryptionSet.diskEncryptionSetId,
+      workspace: this.workspace,
+      podCidr: props.podCidr,
+      serviceCidr: props.serviceCidr,
+      dnsServiceIp: props.dnsServiceIp,
+      systemPool: props.systemPool,
+      skuTier: props.skuTier,
+      publicEndpoint: props.publicEndpoint,
+      fipsEnabled: props.fipsEnabled,
+      zones: props.zones,
+      maxPods: props.maxPods,
+      maxSurge: props.maxSurge,
+      dependsOn: [...Object.values(this.clusterIdentity.assignments), this.diskEncryptionSet.keyAccess, this.network.natAssociation],
+      ...common,
+    });
+
+    const hardening: NodeHardeningProps = { fipsEnabled: props.fipsEnabled, zones: props.zones, maxPods: props.maxPods, maxSurge: props.maxSurge };
+    const pool = (poolId: string, sizing: NodePoolSizing, placement: Pick<ConstructorParameters<typeof NodePool>[2], 'labels' | 'taints'>) =>
+      new NodePool(this, `${poolId}-pool`, {
+        name: poolId,
+        kubernetesClusterId: this.cluster.clusterId,
+        subnetId: this.network.nodeSubnet.id,
+        sizing,
+        ...hardening,
+        ...placement,
+        tags,
+      });
+    this.appPool = pool('app', props.appPool, { labels: APP_POOL_LABELS });
+    this.securityPool = pool('security', props.securityPool, {
+      labels: SECURITY_POOL_PLACEMENT.labels,
+      taints: [SECURITY_POOL_PLACEMENT.taint],
+    });
+
+    this.waf = new WebApplicationFirewall(this, 'waf', {
+      name,
+      subnetId: this.network.appGatewaySubnet.id,
+      privateFrontendIp: Fn.cidrhost(props.appGatewaySubnetCidr, 10),
+      workspace: this.workspace,
+      ...common,
+    });
+
+    // Vault may only read the unseal key and wrap/unwrap with it.
+    const unsealRole = new KeyWrapRole(this, 'unseal-role', { name: `${name}-vault-unseal`, vaultId: this.keyVault.vaultId });
+    this.vaultIdentity = new ManagedIdentity(this, 'vault-identity', {
+      name: `id-${name}-vault`,
+      grants: [{ id: 'unseal-key', scope: this.unsealKey.keyScope, roleDefinitionId: unsealRole.roleId }],
+      federation: { issuerUrl: this.cluster.oidcIssuerUrl, serviceAccount: BASELINE_SERVICE_ACCOUNTS.vault },
+      ...common,
+    });
+
+    this.contract = {
+      cloud: 'azure',
+      clusterName: this.cluster.clusterName,
+      access: {
+        host: this.cluster.host,
+        clusterCaCertificate: this.cluster.clusterCaCertificate,
+        // Entra ID tokens from the Azure CLI session: nothing long-lived in state.
+        exec: {
+          apiVersion: 'client.authentication.k8s.io/v1beta1',
+          command: 'kubelogin',
+          args: ['get-token', '--login', 'azurecli', '--server-id', AKS_AAD_SERVER_APP_ID],
+        },
+      },
+      oidcIssuerUrl: this.cluster.oidcIssuerUrl,
+      vaultUnseal: {
+        seal: 'azurekeyvault',
+        sealConfig: { tenant_id: tenantId, vault_name: this.keyVault.vaultName, key_name: this.unsealKey.keyName },
+        identity: {
+          serviceAccount: BASELINE_SERVICE_ACCOUNTS.vault,
+          serviceAccountAnnotations: { 'azure.workload.identity/client-id': this.vaultIdentity.clientId },
+          podLabels: { 'azure.workload.identity/use': 'true' },
+        },
+      },
+      securityNodePool: SECURITY_POOL_PLACEMENT,
+      ingressWaf: {
+        kind: 'azure-application-gateway-waf',
+        id: this.waf.policyId,
+        ingressAnnotations: { [AGIC_WAF_POLICY_ANNOTATION]: this.waf.policyId },
+      },
+      controllerIdentities: {},
+    };
+  }
+}

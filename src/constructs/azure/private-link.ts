@@ -1,0 +1,60 @@
+/**
+ * A private endpoint with its privatelink DNS zone linked to the VNet, so
+ * clients inside the network resolve the service to a private address and
+ * the service's public endpoint can stay closed.
+ */
+import { Construct } from 'constructs';
+import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
+import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
+import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
+
+export interface PrivateLinkProps {
+  /** Name of the endpoint (prefixed `pe-`). */
+  readonly name: string;
+  readonly resourceGroupName: string;
+  readonly location: string;
+  /** Resource the endpoint connects to. */
+  readonly targetResourceId: string;
+  /** Sub-resource, e.g. `vault` or `blob`. */
+  readonly subresource: string;
+  /** privatelink zone, e.g. `privatelink.vaultcore.azure.net`. */
+  readonly dnsZoneName: string;
+  readonly subnetId: string;
+  readonly virtualNetworkId: string;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+export class PrivateLink extends Construct {
+  readonly endpoint: PrivateEndpoint;
+
+  constructor(scope: Construct, id: string, props: PrivateLinkProps) {
+    super(scope, id);
+    if (!/^privatelink\./.test(props.dnsZoneName)) {
+      throw new Error(`private link ${props.name}: dnsZoneName must be a privatelink.* zone, got "${props.dnsZoneName}"`);
+    }
+    const tags = props.tags ? { ...props.tags } : undefined;
+    const zone = new PrivateDnsZone(this, 'dns', { name: props.dnsZoneName, resourceGroupName: props.resourceGroupName, tags });
+    new PrivateDnsZoneVirtualNetworkLink(this, 'dns-link', {
+      name: `${props.name}-vnet`,
+      resourceGroupName: props.resourceGroupName,
+      privateDnsZoneName: zone.name,
+      virtualNetworkId: props.virtualNetworkId,
+      registrationEnabled: false,
+      tags,
+    });
+    this.endpoint = new PrivateEndpoint(this, 'endpoint', {
+      name: `pe-${props.name}`,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      subnetId: props.subnetId,
+      privateServiceConnection: {
+        name: `${props.name}-${props.subresource}`,
+        privateConnectionResourceId: props.targetResourceId,
+        subresourceNames: [props.subresource],
+        isManualConnection: false,
+      },
+      privateDnsZoneGroup: { name: props.subresource, privateDnsZoneIds: [zone.id] },
+      tags,
+    });
+  }
+}

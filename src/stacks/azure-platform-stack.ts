@@ -1,0 +1,84 @@
+/**
+ * `azure-<env>-platform`: the AKS platform of one environment. Wiring only:
+ * config values become construct props here, and nowhere else.
+ */
+import { TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import type { AzureEnvironmentConfig, NodePoolConfig } from '../config/schema';
+import type { ClusterContract } from '../constructs/contract';
+import type { NodePoolSizing } from '../constructs/azure/node-pool';
+import { AzurePlatform } from '../constructs/azure/platform';
+import { clusterName, configureBackend } from './common';
+
+export interface AzurePlatformStackProps {
+  readonly config: AzureEnvironmentConfig;
+}
+
+function sizing(pool: NodePoolConfig): NodePoolSizing {
+  return {
+    vmSize: pool.machineType,
+    minCount: pool.minSize,
+    maxCount: pool.maxSize,
+    desiredCount: pool.desiredSize,
+    osDiskSizeGb: pool.diskSizeGb,
+  };
+}
+
+/** Globally unique names have tight limits: trim to the limit without a trailing hyphen. */
+function globalName(text: string, maxLength: number): string {
+  return text.slice(0, maxLength).replace(/-+$/, '');
+}
+
+export class AzurePlatformStack extends TerraformStack {
+  readonly platform: AzurePlatform;
+  readonly contract: ClusterContract;
+
+  constructor(scope: Construct, id: string, props: AzurePlatformStackProps) {
+    super(scope, id);
+    const { config } = props;
+    configureBackend(this, config, 'platform');
+
+    new AzurermProvider(this, 'azurerm', {
+      // Soft-deleted keys and vaults are never purged by a destroy: recovery stays possible.
+      features: [{ keyVault: [{ purgeSoftDeleteOnDestroy: false, purgeSoftDeletedKeysOnDestroy: false, recoverSoftDeletedKeyVaults: true, recoverSoftDeletedKeys: true }] }],
+      subscriptionId: config.subscriptionId,
+      tenantId: config.tenantId,
+      // Data-plane calls (storage) with Entra ID, never with account keys.
+      storageUseAzuread: true,
+    });
+
+    const name = clusterName(config);
+    const net = config.network;
+    const app = sizing(config.nodePools.app);
+    this.platform = new AzurePlatform(this, 'platform', {
+      name,
+      tenantId: config.tenantId,
+      location: config.location,
+      keyVaultName: globalName(`kv-${name}`, 24),
+      flowLogStorageAccountName: globalName(`st${name.replace(/-/g, '')}flow`, 24),
+      vnetCidr: net.vnetCidr,
+      nodeSubnetCidr: net.nodeSubnetCidr,
+      apiServerSubnetCidr: net.apiServerSubnetCidr,
+      appGatewaySubnetCidr: net.appGatewaySubnetCidr,
+      privateEndpointSubnetCidr: net.privateEndpointSubnetCidr,
+      podCidr: net.podCidr,
+      serviceCidr: net.serviceCidr,
+      dnsServiceIp: net.dnsServiceIp,
+      kubernetesVersion: config.kubernetesVersion,
+      // No system-pool field in config yet: the app pool's VM size, two to three nodes.
+      systemPool: { vmSize: app.vmSize, minCount: 2, maxCount: 3, desiredCount: 2, osDiskSizeGb: app.osDiskSizeGb },
+      appPool: app,
+      securityPool: sizing(config.nodePools.security),
+      adminGroupObjectIds: config.adminPrincipals,
+      adminCidrs: config.adminCidrs,
+      // 365 days everywhere (no Azure retention field in config): PCI-DSS 10.5.1.
+      logRetentionDays: 365,
+      // Dev trades the uptime SLA for cost; every other environment gets the Standard tier.
+      skuTier: config.environment === 'dev' ? 'Free' : 'Standard',
+      publicEndpoint: config.publicApiEndpoint.enabled ? { authorizedIpRanges: config.publicApiEndpoint.allowedCidrs } : undefined,
+      tags: { ...config.tags, environment: config.environment, 'managed-by': 'cdktf' },
+    });
+    this.contract = this.platform.contract;
+  }
+}
