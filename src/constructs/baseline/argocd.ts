@@ -1,0 +1,137 @@
+/**
+ * Argo CD: the platform's only path for in-cluster change after bootstrap.
+ * Terraform installs Argo CD and one restricted AppProject with the
+ * app-of-apps Application; everything else is synced from git, so every
+ * change is reviewed, versioned and attributable (PCI-DSS 4.0 6.5.1, 6.5.2).
+ */
+import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
+import type { Release } from '@cdktf/provider-helm/lib/release';
+import type { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { BASELINE_CHARTS, baselineNamespace, baselineRelease, type HelmValues } from './helm-defaults';
+import { BASELINE_NAMESPACES, type BaselineSettings, type GitOpsSource } from './settings';
+
+/** The AppProject every platform Application belongs to. */
+export const PLATFORM_PROJECT = 'platform';
+const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+export function argoCdValues(): HelmValues {
+  return {
+    // Network policies for every Argo CD component (default deny, then the flows it needs).
+    global: { networkPolicy: { create: true } },
+    configs: {
+      cm: {
+        // No local admin account with a shared password (PCI-DSS 4.0 8.2.2): people sign in through
+        // SSO (oidc.config, added with the identity provider), break-glass is kubectl.
+        'admin.enabled': false,
+        // No shell into pods from the UI.
+        'exec.enabled': false,
+      },
+      params: {
+        // The API server serves TLS itself; no plaintext listener behind a terminating proxy.
+        'server.insecure': false,
+      },
+      rbac: {
+        // Signed-in users without a role binding see nothing (least privilege, PCI-DSS 4.0 7.2.2).
+        'policy.default': '',
+      },
+    },
+    // Dex is only needed for connector-based SSO; off until an identity provider is configured.
+    dex: { enabled: false },
+    controller: { metrics: { enabled: true, serviceMonitor: { enabled: true } } },
+    server: {
+      // Two API servers: the UI/API stays up through a node drain.
+      replicas: 2,
+      metrics: { enabled: true, serviceMonitor: { enabled: true } },
+    },
+    repoServer: {
+      replicas: 2,
+      metrics: { enabled: true, serviceMonitor: { enabled: true } },
+    },
+  };
+}
+
+/** An Argo CD Application in argocd-apps' values format. */
+export function platformApplication(gitOps: GitOpsSource, path: string, destinationNamespace: string, extra: HelmValues = {}): HelmValues {
+  return {
+    namespace: BASELINE_NAMESPACES.argoCd,
+    project: PLATFORM_PROJECT,
+    // Deleting the Application deletes what it deployed (no orphaned controls or workloads).
+    finalizers: ['resources-finalizer.argocd.argoproj.io'],
+    source: { repoURL: gitOps.repoUrl, targetRevision: gitOps.targetRevision, path, ...extra },
+    destination: { server: IN_CLUSTER, namespace: destinationNamespace },
+    syncPolicy: {
+      // Drift is reverted from git (selfHeal) and removed objects are pruned.
+      automated: { prune: true, selfHeal: true },
+      syncOptions: ['ServerSideApply=true', 'PruneLast=true'],
+    },
+  };
+}
+
+export function argoCdAppsValues(settings: BaselineSettings): HelmValues {
+  const { gitOps } = settings;
+  return {
+    projects: {
+      [PLATFORM_PROJECT]: {
+        namespace: BASELINE_NAMESPACES.argoCd,
+        description: 'Platform baseline: policies, platform chart and the environment app-of-apps',
+        // Restricted project: one source repository, this cluster only.
+        sourceRepos: [gitOps.repoUrl],
+        destinations: [{ server: IN_CLUSTER, namespace: '*' }],
+        // Cluster-scoped kinds the platform needs; nothing else (no ClusterRoleBindings, no CRDs).
+        clusterResourceWhitelist: [
+          { group: '', kind: 'Namespace' },
+          { group: 'kyverno.io', kind: 'ClusterPolicy' },
+          { group: 'policies.kyverno.io', kind: 'ValidatingPolicy' },
+        ],
+        // Applications may not rewrite RBAC or quotas behind the platform's back, nor create
+        // AppProjects (a synced AppProject could grant itself more than this one).
+        namespaceResourceBlacklist: [
+          { group: 'argoproj.io', kind: 'AppProject' },
+          { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+          { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+          { group: '', kind: 'ResourceQuota' },
+          { group: '', kind: 'LimitRange' },
+        ],
+        orphanedResources: { warn: true },
+      },
+    },
+    applications: {
+      // App-of-apps: the environment's folder in the platform repository.
+      'platform-root': platformApplication(gitOps, gitOps.path, BASELINE_NAMESPACES.argoCd, { directory: { recurse: true } }),
+    },
+  };
+}
+
+export interface ArgoCdProps {
+  readonly settings: BaselineSettings;
+  /** The Prometheus operator CRDs (the chart renders ServiceMonitors). */
+  readonly monitoringCrds: ITerraformDependable;
+}
+
+export class ArgoCd extends Construct {
+  readonly namespace: NamespaceV1;
+  readonly release: Release;
+  /** AppProject `platform` and the app-of-apps Application. */
+  readonly apps: Release;
+
+  constructor(scope: Construct, id: string, props: ArgoCdProps) {
+    super(scope, id);
+    this.namespace = baselineNamespace(this, 'namespace', BASELINE_NAMESPACES.argoCd, 'restricted');
+    this.release = baselineRelease(this, 'release', {
+      chart: BASELINE_CHARTS.argoCd,
+      name: 'argo-cd',
+      namespace: BASELINE_NAMESPACES.argoCd,
+      values: argoCdValues(),
+      dependsOn: [this.namespace, props.monitoringCrds],
+    });
+    // A chart rather than kubernetes_manifest: Terraform needs no Argo CD CRD at plan time.
+    this.apps = baselineRelease(this, 'apps', {
+      chart: BASELINE_CHARTS.argoCdApps,
+      name: 'platform-apps',
+      namespace: BASELINE_NAMESPACES.argoCd,
+      values: argoCdAppsValues(props.settings),
+      dependsOn: [this.release],
+    });
+  }
+}

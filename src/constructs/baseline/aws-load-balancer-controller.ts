@@ -1,0 +1,58 @@
+/**
+ * AWS Load Balancer Controller (EKS only, opt-in): provisions ALBs for
+ * ingresses and attaches the WAFv2 web ACL named in their annotations
+ * (cluster.ingressWaf.ingressAnnotations). Kept in this one file so the rest
+ * of the baseline stays cloud-neutral.
+ */
+import { Construct } from 'constructs';
+import type { Release } from '@cdktf/provider-helm/lib/release';
+import { BASELINE_SERVICE_ACCOUNTS, type ClusterContract } from '../contract';
+import { BASELINE_CHARTS, baselineRelease, type HelmValues } from './helm-defaults';
+import type { AwsLoadBalancerControllerProps } from './settings';
+
+/** Key of the controller's identity in cluster.controllerIdentities. */
+export const AWS_LBC_IDENTITY_KEY = 'aws-load-balancer-controller';
+
+export function awsLoadBalancerControllerValues(cluster: ClusterContract, props: AwsLoadBalancerControllerProps): HelmValues {
+  const identity = cluster.controllerIdentities[AWS_LBC_IDENTITY_KEY];
+  if (!identity) {
+    throw new Error(
+      `cluster.controllerIdentities has no '${AWS_LBC_IDENTITY_KEY}' entry (got ${JSON.stringify(Object.keys(cluster.controllerIdentities))}): the platform must bind its IAM role first`,
+    );
+  }
+  return {
+    clusterName: cluster.clusterName,
+    region: props.region,
+    vpcId: props.vpcId,
+    replicaCount: 2,
+    // IRSA / Pod Identity: the IAM role is bound to exactly this service account; no node-role credentials.
+    serviceAccount: {
+      create: true,
+      name: BASELINE_SERVICE_ACCOUNTS.awsLoadBalancerController.name,
+      annotations: { ...identity.serviceAccountAnnotations },
+    },
+    podLabels: { ...identity.podLabels },
+    // PCI-DSS 4.0 6.4.2: public web applications sit behind the WAFv2 web ACL.
+    enableWafv2: true,
+  };
+}
+
+export interface AwsLoadBalancerControllerReleaseProps {
+  readonly cluster: ClusterContract;
+  readonly controller: AwsLoadBalancerControllerProps;
+}
+
+export class AwsLoadBalancerController extends Construct {
+  readonly release: Release;
+
+  constructor(scope: Construct, id: string, props: AwsLoadBalancerControllerReleaseProps) {
+    super(scope, id);
+    this.release = baselineRelease(this, 'release', {
+      chart: BASELINE_CHARTS.awsLoadBalancerController,
+      name: 'aws-load-balancer-controller',
+      // kube-system: the platform stack binds the IAM role to kube-system/aws-load-balancer-controller.
+      namespace: BASELINE_SERVICE_ACCOUNTS.awsLoadBalancerController.namespace,
+      values: awsLoadBalancerControllerValues(props.cluster, props.controller),
+    });
+  }
+}

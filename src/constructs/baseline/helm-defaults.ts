@@ -1,0 +1,149 @@
+/**
+ * Shared pieces of every baseline Helm release: the pinned chart catalogue,
+ * the release defaults (atomic, wait, cleanup on failure), namespaces with
+ * Pod Security Admission labels and the security-pool placement.
+ */
+import type { ITerraformDependable } from 'cdktf';
+import type { Construct } from 'constructs';
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import type { NodePoolPlacement } from '../contract';
+
+/** A chart at an exact version in an exact repository. */
+export interface ChartRef {
+  readonly chart: string;
+  readonly repository: string;
+  /** Exact chart version: never a range (supply-chain: the rendered manifests are reproducible). */
+  readonly version: string;
+}
+
+export const HELM_REPOSITORIES = {
+  kyverno: 'https://kyverno.github.io/kyverno/',
+  istio: 'https://istio-release.storage.googleapis.com/charts',
+  hashicorp: 'https://helm.releases.hashicorp.com',
+  falcosecurity: 'https://falcosecurity.github.io/charts',
+  argo: 'https://argoproj.github.io/argo-helm',
+  prometheusCommunity: 'https://prometheus-community.github.io/helm-charts',
+  grafanaCommunity: 'https://grafana-community.github.io/helm-charts',
+  eks: 'https://aws.github.io/eks-charts',
+} as const;
+
+/**
+ * Every chart the baseline installs, pinned. The versions with upstream data
+ * in shared/upstream (README.md there) are checked by scripts/check-helm-values.ts.
+ */
+export const BASELINE_CHARTS = {
+  kyverno: { chart: 'kyverno', repository: HELM_REPOSITORIES.kyverno, version: '3.9.0' },
+  istioBase: { chart: 'base', repository: HELM_REPOSITORIES.istio, version: '1.30.3' },
+  istioCni: { chart: 'cni', repository: HELM_REPOSITORIES.istio, version: '1.30.3' },
+  istiod: { chart: 'istiod', repository: HELM_REPOSITORIES.istio, version: '1.30.3' },
+  vault: { chart: 'vault', repository: HELM_REPOSITORIES.hashicorp, version: '0.34.1' },
+  falco: { chart: 'falco', repository: HELM_REPOSITORIES.falcosecurity, version: '9.1.0' },
+  argoCd: { chart: 'argo-cd', repository: HELM_REPOSITORIES.argo, version: '10.1.1' },
+  // Applications/AppProjects as a chart, so Terraform needs no Argo CD CRD at plan time
+  // (kubernetes_manifest would, and fails the first plan of a new cluster).
+  argoCdApps: { chart: 'argocd-apps', repository: HELM_REPOSITORIES.argo, version: '2.0.2' },
+  kubePrometheusStack: { chart: 'kube-prometheus-stack', repository: HELM_REPOSITORIES.prometheusCommunity, version: '88.5.3' },
+  loki: { chart: 'loki', repository: HELM_REPOSITORIES.grafanaCommunity, version: '18.11.0' },
+  tempo: { chart: 'tempo', repository: HELM_REPOSITORIES.grafanaCommunity, version: '2.2.4' },
+  awsLoadBalancerController: { chart: 'aws-load-balancer-controller', repository: HELM_REPOSITORIES.eks, version: '1.14.0' },
+} as const satisfies Record<string, ChartRef>;
+
+export type BaselineComponent = keyof typeof BASELINE_CHARTS;
+
+/** Helm values: a JSON-serialisable tree. */
+export type HelmValues = { readonly [key: string]: HelmValue };
+export type HelmValue = string | number | boolean | null | readonly HelmValue[] | HelmValues;
+
+/** Pod Security Admission level of a namespace. */
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
+/** PSA version pinned so a cluster upgrade does not silently change what is enforced. */
+export const POD_SECURITY_VERSION = 'v1.33';
+
+/**
+ * PSA labels (CIS-K8s 5.2.1, PCI-DSS 4.0 2.2.1). audit and warn default to the
+ * enforced level; a namespace enforcing less than restricted still audits and
+ * warns at restricted so every gap is visible.
+ */
+export function podSecurityLabels(level: PodSecurityLevel, auditLevel: PodSecurityLevel = level): Record<string, string> {
+  return {
+    'pod-security.kubernetes.io/enforce': level,
+    'pod-security.kubernetes.io/enforce-version': POD_SECURITY_VERSION,
+    'pod-security.kubernetes.io/audit': auditLevel,
+    'pod-security.kubernetes.io/audit-version': POD_SECURITY_VERSION,
+    'pod-security.kubernetes.io/warn': auditLevel,
+    'pod-security.kubernetes.io/warn-version': POD_SECURITY_VERSION,
+  };
+}
+
+/** A namespace owned by Terraform (not `create_namespace`), so it carries PSA labels from the start. */
+export function baselineNamespace(scope: Construct, id: string, name: string, level: PodSecurityLevel, auditLevel: PodSecurityLevel = level): NamespaceV1 {
+  return new NamespaceV1(scope, id, {
+    metadata: {
+      name,
+      labels: { ...podSecurityLabels(level, auditLevel), 'app.kubernetes.io/managed-by': 'terraform', 'platform.regulated-k8s.io/baseline': 'true' },
+    },
+  });
+}
+
+export interface BaselineReleaseOptions {
+  readonly chart: ChartRef;
+  /** Helm release name. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly values: HelmValues;
+  readonly dependsOn?: ITerraformDependable[];
+  /** @default 600 */
+  readonly timeoutSeconds?: number;
+  /**
+   * Wait for readiness and roll back on failure (atomic). Only a component
+   * whose pods cannot become ready without a human step turns this off.
+   * @default true
+   */
+  readonly waitForReady?: boolean;
+}
+
+/**
+ * A helm_release with the baseline defaults: atomic (a failed install or
+ * upgrade rolls back, so no half-applied security control stays behind),
+ * wait (Terraform reports success only when the pods are ready), cleanup on
+ * failure, no namespace creation (namespaces carry PSA labels, see above) and
+ * values as one JSON document (JSON is YAML; scripts/check-helm-values.ts
+ * parses the same object).
+ */
+export function baselineRelease(scope: Construct, id: string, options: BaselineReleaseOptions): Release {
+  return new Release(scope, id, {
+    name: options.name,
+    namespace: options.namespace,
+    chart: options.chart.chart,
+    repository: options.chart.repository,
+    version: options.chart.version,
+    createNamespace: false,
+    atomic: options.waitForReady ?? true,
+    wait: options.waitForReady ?? true,
+    waitForJobs: options.waitForReady ?? true,
+    cleanupOnFail: true,
+    timeout: options.timeoutSeconds ?? 600,
+    // Bounded history: old release secrets hold rendered values.
+    maxHistory: 5,
+    values: [JSON.stringify(options.values)],
+    dependsOn: options.dependsOn,
+  });
+}
+
+/** Pod placement on the tainted security node pool. */
+export interface SecurityPlacementValues {
+  readonly nodeSelector: Record<string, string>;
+  readonly tolerations: HelmValues[];
+}
+
+export function securityPoolPlacement(pool: NodePoolPlacement): SecurityPlacementValues {
+  return {
+    nodeSelector: { ...pool.labels },
+    tolerations: [{ key: pool.taint.key, operator: 'Equal', value: pool.taint.value, effect: pool.taint.effect }],
+  };
+}
+
+/** Toleration of every taint: for node agents (Falco) that must see every node. */
+export const TOLERATE_ALL: HelmValues = { operator: 'Exists' };

@@ -1,0 +1,79 @@
+/**
+ * Kyverno: the admission controller that enforces the policies in policies/
+ * (registries, signatures, pod security beyond PSA). It is a security control
+ * on the admission path, so it runs highly available on the security pool.
+ */
+import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
+import type { Release } from '@cdktf/provider-helm/lib/release';
+import type { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { BASELINE_CHARTS, baselineNamespace, baselineRelease, securityPoolPlacement, type HelmValues } from './helm-defaults';
+import { BASELINE_NAMESPACES, type BaselineSettings } from './settings';
+
+/** Replicas of the admission controller: survives one node loss and a rolling update. */
+export const KYVERNO_ADMISSION_REPLICAS = 3;
+
+export function kyvernoValues(settings: BaselineSettings): HelmValues {
+  const placement = securityPoolPlacement(settings.cluster.securityNodePool);
+  const resources = (cpu: string, memory: string): HelmValues => ({
+    requests: { cpu, memory },
+    // Memory limit only: a CPU limit throttles admission under load; memory bounds a leak.
+    limits: { memory: `${Number.parseInt(memory, 10) * 3}Mi` },
+  });
+  const controller = (replicas: number): HelmValues => ({
+    replicas,
+    // Security pool: the policy engine does not share nodes with tenant workloads.
+    nodeSelector: placement.nodeSelector,
+    tolerations: placement.tolerations,
+    // Scraped by kube-prometheus-stack: a failing security control is detected (PCI-DSS 4.0 10.7.2).
+    serviceMonitor: { enabled: true },
+    podDisruptionBudget: { enabled: true, minAvailable: 1 },
+  });
+  return {
+    admissionController: {
+      ...controller(KYVERNO_ADMISSION_REPLICAS),
+      // Three replicas: admission survives a node loss during a rolling update.
+      container: { resources: resources('200m', '256Mi') },
+    },
+    backgroundController: { ...controller(2), resources: resources('100m', '128Mi') },
+    cleanupController: { ...controller(2), resources: resources('100m', '128Mi') },
+    reportsController: { ...controller(2), resources: resources('100m', '128Mi') },
+    features: {
+      // Webhooks keep failurePolicy Fail: if Kyverno is down, admission is refused rather
+      // than silently unpoliced (fail closed). A ClusterPolicy's own failurePolicy defaults to Fail;
+      // the policies in policies/ do not override it.
+      forceFailurePolicyIgnore: { enabled: false },
+      // Kyverno's own resources cannot be changed around the policies.
+      protectManagedResources: { enabled: true },
+    },
+    config: {
+      // Kyverno's own namespace stays out of its webhooks so it can always restart (no deadlock).
+      excludeKyvernoNamespace: true,
+    },
+  };
+}
+
+export interface KyvernoProps {
+  readonly settings: BaselineSettings;
+  /** The Prometheus operator CRDs (the chart renders ServiceMonitors). */
+  readonly monitoringCrds: ITerraformDependable;
+}
+
+export class Kyverno extends Construct {
+  readonly namespace: NamespaceV1;
+  readonly release: Release;
+  readonly values: HelmValues;
+
+  constructor(scope: Construct, id: string, props: KyvernoProps) {
+    super(scope, id);
+    this.values = kyvernoValues(props.settings);
+    this.namespace = baselineNamespace(this, 'namespace', BASELINE_NAMESPACES.kyverno, 'restricted');
+    this.release = baselineRelease(this, 'release', {
+      chart: BASELINE_CHARTS.kyverno,
+      name: 'kyverno',
+      namespace: BASELINE_NAMESPACES.kyverno,
+      values: this.values,
+      dependsOn: [this.namespace, props.monitoringCrds],
+    });
+  }
+}

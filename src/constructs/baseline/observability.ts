@@ -1,0 +1,195 @@
+/**
+ * Observability: kube-prometheus-stack (Prometheus operator and CRDs,
+ * Prometheus, Alertmanager, Grafana), Loki for logs and Tempo for traces.
+ * Security controls are only as good as the evidence they leave: alerts on
+ * Falco/Kyverno events, retained logs, dashboards for the auditor.
+ */
+import { Construct } from 'constructs';
+import { Fn, type ITerraformDependable } from 'cdktf';
+import type { Release } from '@cdktf/provider-helm/lib/release';
+import type { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+import { BASELINE_CHARTS, baselineNamespace, baselineRelease, type HelmValues } from './helm-defaults';
+import { BASELINE_NAMESPACES, KUBE_PROMETHEUS_RELEASE, type BaselineSettings } from './settings';
+
+/** Loki tenant the platform's own logs are written to and Grafana reads (X-Scope-OrgID). */
+export const LOKI_PLATFORM_TENANT = 'platform';
+const LOKI_RELEASE = 'loki';
+const TEMPO_RELEASE = 'tempo';
+
+export function kubePrometheusStackValues(settings: BaselineSettings): HelmValues {
+  const monitoring = BASELINE_NAMESPACES.monitoring;
+  return {
+    // The operator CRDs come with this release; every chart rendering a ServiceMonitor depends on it.
+    crds: { enabled: true },
+    // node-exporter needs hostNetwork/hostPID/hostPath, which PSA refuses outside privileged
+    // namespaces; node metrics come from the kubelet/cAdvisor and host activity from Falco.
+    nodeExporter: { enabled: false },
+    prometheus: {
+      prometheusSpec: {
+        replicas: 2,
+        retention: `${settings.metricsRetentionDays}d`,
+        // Select ServiceMonitors/PodMonitors of every release (Kyverno, Falco, Vault, Argo CD, Loki),
+        // not only those labelled for this release: a security control's metrics cannot be dropped silently.
+        serviceMonitorSelectorNilUsesHelmValues: false,
+        podMonitorSelectorNilUsesHelmValues: false,
+        // Rules stay selected by `release: kube-prometheus-stack`, the label the platform chart sets.
+        ruleSelectorNilUsesHelmValues: true,
+        storageSpec: {
+          volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } } } },
+        },
+      },
+    },
+    alertmanager: {
+      enabled: true,
+      alertmanagerSpec: {
+        // Two replicas gossip so an alert survives a pod loss (PCI-DSS 4.0 10.7.2: failures are reported).
+        replicas: 2,
+        retention: '120h',
+        storage: {
+          volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } } },
+        },
+      },
+    },
+    grafana: {
+      enabled: true,
+      // Admin credentials from a Secret, never a literal in values or state (PCI-DSS 4.0 8.3.2 / 8.6.2).
+      admin: { existingSecret: settings.grafanaAdminSecretName, userKey: 'admin-user', passwordKey: 'admin-password' },
+      'grafana.ini': {
+        // No anonymous viewers and no self sign-up: every viewer is an identified user (PCI-DSS 4.0 7.2, 8.2.1).
+        'auth.anonymous': { enabled: false },
+        users: { allow_sign_up: false },
+        security: { cookie_secure: true, disable_gravatar: true },
+        // No calls home from inside the cardholder-data environment.
+        analytics: { check_for_updates: false, reporting_enabled: false },
+      },
+      persistence: { enabled: true, size: '10Gi' },
+      sidecar: {
+        // Dashboards of the platform chart: ConfigMaps labelled grafana_dashboard=1, folder from an annotation.
+        dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', folderAnnotation: 'grafana_folder' },
+      },
+      additionalDataSources: [
+        {
+          name: 'Loki',
+          type: 'loki',
+          uid: 'loki',
+          url: `http://${LOKI_RELEASE}-gateway.${monitoring}.svc`,
+          access: 'proxy',
+          // Loki runs with auth_enabled: Grafana reads the platform tenant only.
+          jsonData: { httpHeaderName1: 'X-Scope-OrgID' },
+          secureJsonData: { httpHeaderValue1: LOKI_PLATFORM_TENANT },
+        },
+        {
+          name: 'Tempo',
+          type: 'tempo',
+          uid: 'tempo',
+          url: `http://${TEMPO_RELEASE}.${monitoring}.svc:3200`,
+          access: 'proxy',
+        },
+      ],
+    },
+  };
+}
+
+export function lokiValues(settings: BaselineSettings): HelmValues {
+  return {
+    // One binary with a persistent volume; object storage (SimpleScalable/Distributed) needs a
+    // bucket and identity the cluster contract does not carry yet.
+    deploymentMode: 'Monolithic',
+    loki: {
+      // Multi-tenancy: every request names its tenant (X-Scope-OrgID), tenants cannot read each other.
+      auth_enabled: true,
+      commonConfig: { replication_factor: 1 },
+      storage: { type: 'filesystem' },
+      schemaConfig: {
+        configs: [{ from: '2025-01-01', store: 'tsdb', object_store: 'filesystem', schema: 'v13', index: { prefix: 'index_', period: '24h' } }],
+      },
+      // PCI-DSS 4.0 10.5.1: logs kept for the retention period, then deleted by the compactor.
+      limits_config: { retention_period: `${settings.logRetentionDays * 24}h` },
+      compactor: { retention_enabled: true, delete_request_store: 'filesystem' },
+      // No usage reports sent out of the environment.
+      analytics: { reporting_enabled: false },
+    },
+    singleBinary: {
+      replicas: 1,
+      persistence: { enabled: true, size: '50Gi' },
+    },
+    // Memcached caches are sized for large installs (GBs of RAM); a monolithic install does without.
+    chunksCache: { enabled: false },
+    resultsCache: { enabled: false },
+    // The canary writes synthetic logs from every node and the test pod needs it: not in production paths.
+    lokiCanary: { enabled: false },
+    test: { enabled: false },
+    monitoring: { serviceMonitor: { enabled: true } },
+  };
+}
+
+export function tempoValues(): HelmValues {
+  return {
+    tempo: {
+      retention: '168h',
+      // No usage reports sent out of the environment.
+      reportingEnabled: false,
+    },
+    persistence: { enabled: true, size: '20Gi' },
+    serviceMonitor: { enabled: true },
+  };
+}
+
+export interface ObservabilityProps {
+  readonly settings: BaselineSettings;
+}
+
+export class Observability extends Construct {
+  readonly namespace: NamespaceV1;
+  readonly kubePrometheusStack: Release;
+  readonly loki: Release;
+  readonly tempo: Release;
+  /** Grafana's admin Secret when the baseline creates it. */
+  readonly grafanaAdminSecret?: SecretV1;
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    const { settings } = props;
+    const ns = BASELINE_NAMESPACES.monitoring;
+    // Enforce baseline, audit and warn restricted: the third-party subcharts (kube-state-metrics,
+    // Grafana sidecars, Loki gateway) are not all verified against restricted; host access is still refused.
+    this.namespace = baselineNamespace(this, 'namespace', ns, 'baseline', 'restricted');
+
+    const dependsOn: ITerraformDependable[] = [this.namespace];
+    if (settings.createGrafanaAdminSecret) {
+      // Random password written write-only: it reaches the cluster but never Terraform state or plan
+      // output. Break-glass only (read it with kubectl); people sign in through SSO.
+      this.grafanaAdminSecret = new SecretV1(this, 'grafana-admin', {
+        metadata: { name: settings.grafanaAdminSecretName, namespace: ns },
+        dataWo: { 'admin-user': 'admin', 'admin-password': Fn.uuid() },
+        dataWoRevision: 1,
+        dependsOn: [this.namespace],
+      });
+      dependsOn.push(this.grafanaAdminSecret);
+    }
+
+    this.kubePrometheusStack = baselineRelease(this, 'kube-prometheus-stack', {
+      chart: BASELINE_CHARTS.kubePrometheusStack,
+      name: KUBE_PROMETHEUS_RELEASE,
+      namespace: ns,
+      values: kubePrometheusStackValues(settings),
+      dependsOn,
+      timeoutSeconds: 900,
+    });
+    this.loki = baselineRelease(this, 'loki', {
+      chart: BASELINE_CHARTS.loki,
+      name: LOKI_RELEASE,
+      namespace: ns,
+      values: lokiValues(settings),
+      dependsOn: [this.kubePrometheusStack],
+    });
+    this.tempo = baselineRelease(this, 'tempo', {
+      chart: BASELINE_CHARTS.tempo,
+      name: TEMPO_RELEASE,
+      namespace: ns,
+      values: tempoValues(),
+      dependsOn: [this.kubePrometheusStack],
+    });
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Policies: the configuration the Kyverno policies read at admission time
+ * (ConfigMap kyverno/platform-policy-config) and the Argo CD Applications
+ * that sync the policies/ folder and the charts/platform-baseline chart.
+ */
+import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
+import type { Release } from '@cdktf/provider-helm/lib/release';
+import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
+import { BASELINE_CHARTS, baselineRelease, type HelmValues } from './helm-defaults';
+import { platformApplication } from './argocd';
+import { BASELINE_NAMESPACES, KUBE_PROMETHEUS_RELEASE, type BaselineSettings } from './settings';
+
+/** Read by policies/restrict-image-registries and policies/verify-image-signatures (Kyverno context). */
+export const POLICY_CONFIG_MAP = { name: 'platform-policy-config', namespace: BASELINE_NAMESPACES.kyverno } as const;
+
+/**
+ * The allowedRegistries value in the format the policy matches: Kyverno
+ * wildcard patterns joined by " | ", each ending in "/*" so a look-alike host
+ * ("registry.example.com.evil.io") cannot match ("registry.example.com/*").
+ */
+export function allowedRegistryPatterns(registries: readonly string[]): string {
+  return registries.map((r) => `${r.replace(/\/+$/, '')}/*`).join(' | ');
+}
+
+export function policyConfigData(settings: BaselineSettings): Record<string, string> {
+  const data: Record<string, string> = { allowedRegistries: allowedRegistryPatterns(settings.allowedRegistries) };
+  if (settings.cosignPublicKey !== undefined) data.cosignPublicKey = settings.cosignPublicKey.trim() + '\n';
+  return data;
+}
+
+/** Values of charts/platform-baseline as synced by Argo CD, aligned with the releases this baseline installs. */
+export function platformChartValues(): HelmValues {
+  return {
+    // The policy ConfigMap has one owner, this Terraform stack (it exists before the policies are synced).
+    policyConfig: { enabled: false },
+    falco: { namespace: BASELINE_NAMESPACES.falco },
+    prometheusRules: { namespace: BASELINE_NAMESPACES.monitoring, labels: { release: KUBE_PROMETHEUS_RELEASE } },
+    dashboards: { namespace: BASELINE_NAMESPACES.monitoring },
+    networkPolicies: { monitoringNamespace: BASELINE_NAMESPACES.monitoring },
+    istio: { rootNamespace: BASELINE_NAMESPACES.istio },
+  };
+}
+
+export function policyApplicationsValues(settings: BaselineSettings): HelmValues {
+  const { gitOps } = settings;
+  return {
+    applications: {
+      // The Kyverno policies only: each policy folder also holds CLI test fixtures (resources.yaml,
+      // kyverno-test.yaml) that must never be applied to the cluster.
+      'platform-policies': platformApplication(gitOps, 'policies', BASELINE_NAMESPACES.kyverno, {
+        directory: { recurse: true, include: '{*/policy.yaml,exceptions/*.yaml}' },
+      }),
+      'platform-baseline': platformApplication(gitOps, 'charts/platform-baseline', BASELINE_NAMESPACES.kyverno, {
+        helm: { releaseName: 'platform-baseline', valuesObject: platformChartValues() },
+      }),
+    },
+  };
+}
+
+export interface PoliciesProps {
+  readonly settings: BaselineSettings;
+  /** Kyverno (CRDs and webhooks) must run before its policies are synced. */
+  readonly kyverno: ITerraformDependable;
+  /** The platform AppProject (argocd-apps release). */
+  readonly argoCdApps: ITerraformDependable;
+}
+
+export class Policies extends Construct {
+  readonly configMap: ConfigMapV1;
+  readonly applications: Release;
+
+  constructor(scope: Construct, id: string, props: PoliciesProps) {
+    super(scope, id);
+    this.configMap = new ConfigMapV1(this, 'config', {
+      metadata: {
+        name: POLICY_CONFIG_MAP.name,
+        namespace: POLICY_CONFIG_MAP.namespace,
+        labels: { 'app.kubernetes.io/managed-by': 'terraform', 'platform.regulated-k8s.io/baseline': 'true' },
+      },
+      data: policyConfigData(props.settings),
+      dependsOn: [props.kyverno],
+    });
+    this.applications = baselineRelease(this, 'applications', {
+      chart: BASELINE_CHARTS.argoCdApps,
+      name: 'platform-policies',
+      namespace: BASELINE_NAMESPACES.argoCd,
+      values: policyApplicationsValues(props.settings),
+      // Config first: the registry and signature policies fail closed without it.
+      dependsOn: [props.kyverno, props.argoCdApps, this.configMap],
+    });
+  }
+}

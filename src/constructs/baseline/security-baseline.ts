@@ -1,0 +1,145 @@
+/**
+ * The security baseline every cluster gets, identical on EKS, AKS and GKE:
+ * Kyverno (admission policies), Istio (mTLS mesh, egress allow-list), Vault
+ * (secrets, KMS auto-unseal), Falco (runtime detection), Argo CD (GitOps) and
+ * the observability stack, all as pinned Helm releases. It consumes only the
+ * cloud-neutral ClusterContract; docs/baseline.md explains each control.
+ */
+import { Construct } from 'constructs';
+import type { Release } from '@cdktf/provider-helm/lib/release';
+import type { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
+import { ArgoCd, argoCdAppsValues, argoCdValues } from './argocd';
+import { AwsLoadBalancerController, awsLoadBalancerControllerValues } from './aws-load-balancer-controller';
+import { Falco, falcoValues } from './falco';
+import { BASELINE_CHARTS, type BaselineComponent, type ChartRef, type HelmValues } from './helm-defaults';
+import { Istio, istioBaseValues, istioCniValues, istiodValues } from './istio';
+import { Kyverno, kyvernoValues } from './kyverno';
+import { Observability, kubePrometheusStackValues, lokiValues, tempoValues } from './observability';
+import { Policies, policyApplicationsValues } from './policies';
+import { BASELINE_NAMESPACES, KUBE_PROMETHEUS_RELEASE, resolveBaselineSettings, type BaselineSettings, type SecurityBaselineProps } from './settings';
+import { VAULT_RELEASE, Vault, vaultValues } from './vault';
+
+export type { SecurityBaselineProps, GitOpsSource, AwsLoadBalancerControllerProps } from './settings';
+
+/** One Helm release of the baseline as data: what the values check (scripts/check-helm-values.ts) reads. */
+export interface BaselineChartValues extends ChartRef {
+  /** Key of the release in `SecurityBaseline.releases`. */
+  readonly component: BaselineReleaseKey;
+  readonly releaseName: string;
+  readonly namespace: string;
+  readonly values: HelmValues;
+}
+
+export type BaselineReleaseKey =
+  | 'kyverno'
+  | 'istioBase'
+  | 'istioCni'
+  | 'istiod'
+  | 'vault'
+  | 'falco'
+  | 'argoCd'
+  | 'argoCdApps'
+  | 'policyApplications'
+  | 'kubePrometheusStack'
+  | 'loki'
+  | 'tempo'
+  | 'awsLoadBalancerController';
+
+function entry(component: BaselineReleaseKey, chart: BaselineComponent, releaseName: string, namespace: string, values: HelmValues): BaselineChartValues {
+  return { component, ...BASELINE_CHARTS[chart], releaseName, namespace, values };
+}
+
+function chartValues(settings: BaselineSettings): BaselineChartValues[] {
+  const ns = BASELINE_NAMESPACES;
+  const list: BaselineChartValues[] = [
+    entry('kubePrometheusStack', 'kubePrometheusStack', KUBE_PROMETHEUS_RELEASE, ns.monitoring, kubePrometheusStackValues(settings)),
+    entry('loki', 'loki', 'loki', ns.monitoring, lokiValues(settings)),
+    entry('tempo', 'tempo', 'tempo', ns.monitoring, tempoValues()),
+    entry('kyverno', 'kyverno', 'kyverno', ns.kyverno, kyvernoValues(settings)),
+    entry('istioBase', 'istioBase', 'istio-base', ns.istio, istioBaseValues()),
+    entry('istioCni', 'istioCni', 'istio-cni', ns.istioCni, istioCniValues(settings.cluster.cloud)),
+    entry('istiod', 'istiod', 'istiod', ns.istio, istiodValues()),
+    entry('vault', 'vault', VAULT_RELEASE, ns.vault, vaultValues(settings)),
+    entry('falco', 'falco', 'falco', ns.falco, falcoValues()),
+    entry('argoCd', 'argoCd', 'argo-cd', ns.argoCd, argoCdValues()),
+    entry('argoCdApps', 'argoCdApps', 'platform-apps', ns.argoCd, argoCdAppsValues(settings)),
+    entry('policyApplications', 'argoCdApps', 'platform-policies', ns.argoCd, policyApplicationsValues(settings)),
+  ];
+  if (settings.awsLoadBalancerController) {
+    list.push(
+      entry('awsLoadBalancerController', 'awsLoadBalancerController', 'aws-load-balancer-controller', 'kube-system', awsLoadBalancerControllerValues(settings.cluster, settings.awsLoadBalancerController)),
+    );
+  }
+  return list;
+}
+
+/**
+ * Every release the baseline installs for these props, with its chart, exact
+ * version and values. Pure (no constructs): validates the props like the
+ * construct does.
+ */
+export function baselineChartValues(props: SecurityBaselineProps): BaselineChartValues[] {
+  return chartValues(resolveBaselineSettings(props));
+}
+
+export class SecurityBaseline extends Construct {
+  /** Every helm_release, by component. */
+  readonly releases: Readonly<Partial<Record<BaselineReleaseKey, Release>>>;
+  /** Chart, repository, exact version and values of every release (same data as `baselineChartValues`). */
+  readonly charts: readonly BaselineChartValues[];
+  /** Exact chart version per release. */
+  readonly chartVersions: Readonly<Partial<Record<BaselineReleaseKey, string>>>;
+  /** ConfigMap kyverno/platform-policy-config read by the Kyverno policies. */
+  readonly policyConfig: ConfigMapV1;
+  /** Annotations that put an ingress behind the cluster's WAF (from the contract), for application charts. */
+  readonly ingressAnnotations: Readonly<Record<string, string>>;
+  readonly kyverno: Kyverno;
+  readonly istio: Istio;
+  readonly vault: Vault;
+  readonly falco: Falco;
+  readonly argoCd: ArgoCd;
+  readonly observability: Observability;
+  readonly policies: Policies;
+
+  constructor(scope: Construct, id: string, props: SecurityBaselineProps) {
+    super(scope, id);
+    const settings = resolveBaselineSettings(props);
+
+    // Prometheus operator CRDs first: Kyverno, Vault, Falco, Argo CD and Loki render ServiceMonitors.
+    this.observability = new Observability(this, 'observability', { settings });
+    const monitoringCrds = this.observability.kubePrometheusStack;
+    this.kyverno = new Kyverno(this, 'kyverno', { settings, monitoringCrds });
+    this.istio = new Istio(this, 'istio', { settings });
+    this.vault = new Vault(this, 'vault', { settings, monitoringCrds });
+    this.falco = new Falco(this, 'falco', { monitoringCrds });
+    this.argoCd = new ArgoCd(this, 'argocd', { settings, monitoringCrds });
+    // Kyverno before its policies; the AppProject before the Applications that use it.
+    this.policies = new Policies(this, 'policies', { settings, kyverno: this.kyverno.release, argoCdApps: this.argoCd.apps });
+
+    const releases: Partial<Record<BaselineReleaseKey, Release>> = {
+      kubePrometheusStack: this.observability.kubePrometheusStack,
+      loki: this.observability.loki,
+      tempo: this.observability.tempo,
+      kyverno: this.kyverno.release,
+      istioBase: this.istio.base,
+      istioCni: this.istio.cni,
+      istiod: this.istio.istiod,
+      vault: this.vault.release,
+      falco: this.falco.release,
+      argoCd: this.argoCd.release,
+      argoCdApps: this.argoCd.apps,
+      policyApplications: this.policies.applications,
+    };
+    if (settings.awsLoadBalancerController) {
+      releases.awsLoadBalancerController = new AwsLoadBalancerController(this, 'aws-load-balancer-controller', {
+        cluster: settings.cluster,
+        controller: settings.awsLoadBalancerController,
+      }).release;
+    }
+    this.releases = releases;
+    this.charts = chartValues(settings);
+    this.chartVersions = Object.fromEntries(this.charts.map((c) => [c.component, c.version]));
+    this.policyConfig = this.policies.configMap;
+    this.ingressAnnotations = props.cluster.ingressWaf.ingressAnnotations;
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * The security baseline's props, their defaults and their validation, as
+ * pure data: the construct and the offline values check
+ * (scripts/check-helm-values.ts) both start from `resolveBaselineSettings`.
+ */
+import { Token } from 'cdktf';
+import type { ClusterContract } from '../contract';
+
+/** Where Argo CD syncs from. */
+export interface GitOpsSource {
+  /** https://, ssh:// or git@ URL of the platform repository. */
+  readonly repoUrl: string;
+  /** Branch, tag or commit Argo CD tracks. */
+  readonly targetRevision: string;
+  /** Folder of the environment's app-of-apps inside the repository. */
+  readonly path: string;
+}
+
+/** The AWS Load Balancer Controller (EKS only): what it cannot discover without IMDS. */
+export interface AwsLoadBalancerControllerProps {
+  /** VPC of the cluster. Given explicitly: nodes enforce IMDSv2 with hop limit 1, so pods cannot read it. */
+  readonly vpcId: string;
+  /** AWS region of the cluster. */
+  readonly region: string;
+}
+
+export interface SecurityBaselineProps {
+  /** The cluster the baseline is installed into (from the platform stack). */
+  readonly cluster: ClusterContract;
+  /**
+   * Registries (host, optionally with a path) images may come from; written to
+   * ConfigMap kyverno/platform-policy-config for the restrict-image-registries policy.
+   */
+  readonly allowedRegistries: readonly string[];
+  /** Repository, revision and path Argo CD syncs the platform from. */
+  readonly gitOps: GitOpsSource;
+  /**
+   * PEM public key of the Cosign key that signs release images, written to
+   * platform-policy-config (key cosignPublicKey) for verify-image-signatures.
+   * @default - key not written: verify-image-signatures fails closed (blocks admission) until it is set
+   */
+  readonly cosignPublicKey?: string;
+  /**
+   * Days Loki keeps logs.
+   * @default 90 - PCI-DSS 4.0 10.5.1: three months immediately available
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Days Prometheus keeps metrics.
+   * @default 30
+   */
+  readonly metricsRetentionDays?: number;
+  /**
+   * Existing Secret in the monitoring namespace with keys admin-user and
+   * admin-password for Grafana's break-glass admin.
+   * @default - the baseline creates Secret monitoring/grafana-admin with a random password written write-only (never in Terraform state)
+   */
+  readonly grafanaAdminExistingSecret?: string;
+  /**
+   * Secret in the vault namespace holding Vault's listener certificate
+   * (tls.crt, tls.key, ca.crt), issued by the organisation's PKI before the
+   * baseline is applied. Vault does not start without it (TLS is not optional).
+   * @default 'vault-server-tls'
+   */
+  readonly vaultTlsSecretName?: string;
+  /**
+   * Install the AWS Load Balancer Controller (only valid when cluster.cloud is aws).
+   * @default - not installed
+   */
+  readonly awsLoadBalancerController?: AwsLoadBalancerControllerProps;
+}
+
+/** Props with every default applied. */
+export interface BaselineSettings {
+  readonly cluster: ClusterContract;
+  readonly allowedRegistries: readonly string[];
+  readonly gitOps: GitOpsSource;
+  readonly cosignPublicKey?: string;
+  readonly logRetentionDays: number;
+  readonly metricsRetentionDays: number;
+  readonly grafanaAdminSecretName: string;
+  readonly createGrafanaAdminSecret: boolean;
+  readonly vaultTlsSecretName: string;
+  readonly awsLoadBalancerController?: AwsLoadBalancerControllerProps;
+}
+
+/** Namespaces and release names: other components (platform chart, policies) refer to them. */
+export const BASELINE_NAMESPACES = {
+  kyverno: 'kyverno',
+  istio: 'istio-system',
+  istioCni: 'istio-cni',
+  vault: 'vault',
+  falco: 'falco',
+  argoCd: 'argocd',
+  monitoring: 'monitoring',
+} as const;
+
+/** Name of the kube-prometheus-stack release: its Prometheus selects `release: <this>` rules. */
+export const KUBE_PROMETHEUS_RELEASE = 'kube-prometheus-stack';
+
+const REGISTRY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9._-]+)*$/;
+const REPO_URL = /^(https:\/\/|ssh:\/\/|git@)[^\s]+$/;
+
+function known(value: unknown): boolean {
+  return !Token.isUnresolved(value);
+}
+
+function positiveDays(value: number, what: string, min: number): void {
+  if (known(value) && (!Number.isInteger(value) || value < min || value > 3650)) {
+    throw new Error(`${what} must be a whole number of days between ${min} and 3650, got ${value}`);
+  }
+}
+
+/** Applies defaults and validates eagerly; throws a lowercase message showing the bad value. */
+export function resolveBaselineSettings(props: SecurityBaselineProps): BaselineSettings {
+  const { cluster, allowedRegistries, gitOps } = props;
+  if (!cluster) throw new Error('cluster is required: pass the platform stack contract');
+
+  if (known(allowedRegistries)) {
+    if (!Array.isArray(allowedRegistries) || allowedRegistries.length === 0) {
+      throw new Error(`allowedRegistries must list at least one registry, got ${JSON.stringify(allowedRegistries)}`);
+    }
+    const bad = allowedRegistries.filter((r) => known(r) && !REGISTRY.test(r));
+    if (bad.length > 0) {
+      throw new Error(
+        `allowedRegistries entries must be registry hosts with an optional path (no scheme, wildcard, '|' or trailing '/'), got ${JSON.stringify(bad)}`,
+      );
+    }
+    const dupes = allowedRegistries.filter((r, i) => allowedRegistries.indexOf(r) !== i);
+    if (dupes.length > 0) throw new Error(`allowedRegistries has duplicates: ${JSON.stringify(dupes)}`);
+  }
+
+  if (known(gitOps.repoUrl) && !REPO_URL.test(gitOps.repoUrl)) {
+    throw new Error(`gitOps.repoUrl must be an https://, ssh:// or git@ repository url, got ${JSON.stringify(gitOps.repoUrl)}`);
+  }
+  if (known(gitOps.targetRevision) && gitOps.targetRevision.trim() === '') {
+    throw new Error(`gitOps.targetRevision must be a branch, tag or commit, got ${JSON.stringify(gitOps.targetRevision)}`);
+  }
+  if (known(gitOps.path) && (gitOps.path.trim() === '' || gitOps.path.startsWith('/') || gitOps.path.split('/').includes('..'))) {
+    throw new Error(`gitOps.path must be a relative folder inside the repository, got ${JSON.stringify(gitOps.path)}`);
+  }
+
+  const logRetentionDays = props.logRetentionDays ?? 90;
+  positiveDays(logRetentionDays, 'logRetentionDays', 90);
+  const metricsRetentionDays = props.metricsRetentionDays ?? 30;
+  positiveDays(metricsRetentionDays, 'metricsRetentionDays', 1);
+
+  if (props.cosignPublicKey !== undefined && known(props.cosignPublicKey) && !/-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/.test(props.cosignPublicKey)) {
+    throw new Error(`cosignPublicKey must be a PEM public key (-----BEGIN PUBLIC KEY-----), got ${JSON.stringify(props.cosignPublicKey.slice(0, 40))}`);
+  }
+
+  const seal = cluster.vaultUnseal.seal;
+  const expectedSeal = { aws: 'awskms', azure: 'azurekeyvault', gcp: 'gcpckms' }[cluster.cloud];
+  if (known(seal) && seal !== expectedSeal) {
+    throw new Error(`cluster.vaultUnseal.seal must be ${expectedSeal} on ${cluster.cloud}, got ${JSON.stringify(seal)}`);
+  }
+  for (const [k, v] of Object.entries(cluster.vaultUnseal.sealConfig)) {
+    if (known(v) && /["\\\n]/.test(v)) {
+      throw new Error(`cluster.vaultUnseal.sealConfig.${k} must not contain quotes, backslashes or newlines (it is written into HCL), got ${JSON.stringify(v)}`);
+    }
+    if (!/^[a-z_]+$/.test(k)) throw new Error(`cluster.vaultUnseal.sealConfig keys must be HCL identifiers (a-z, _), got ${JSON.stringify(k)}`);
+  }
+
+  if (props.awsLoadBalancerController && cluster.cloud !== 'aws') {
+    throw new Error(`awsLoadBalancerController is only valid on aws clusters, got cloud ${JSON.stringify(cluster.cloud)}`);
+  }
+
+  const grafanaAdminExistingSecret = props.grafanaAdminExistingSecret;
+  if (grafanaAdminExistingSecret !== undefined && known(grafanaAdminExistingSecret) && grafanaAdminExistingSecret.trim() === '') {
+    throw new Error(`grafanaAdminExistingSecret must name a secret, got ${JSON.stringify(grafanaAdminExistingSecret)}`);
+  }
+  const vaultTlsSecretName = props.vaultTlsSecretName ?? 'vault-server-tls';
+  if (known(vaultTlsSecretName) && vaultTlsSecretName.trim() === '') {
+    throw new Error(`vaultTlsSecretName must name a secret, got ${JSON.stringify(vaultTlsSecretName)}`);
+  }
+
+  return {
+    cluster,
+    allowedRegistries,
+    gitOps,
+    cosignPublicKey: props.cosignPublicKey,
+    logRetentionDays,
+    metricsRetentionDays,
+    grafanaAdminSecretName: grafanaAdminExistingSecret ?? 'grafana-admin',
+    createGrafanaAdminSecret: grafanaAdminExistingSecret === undefined,
+    vaultTlsSecretName,
+    awsLoadBalancerController: props.awsLoadBalancerController,
+  };
+}

@@ -1,0 +1,71 @@
+/** Plain-string cluster contracts, one per cloud, shaped like the platform stacks' (no tokens). */
+import { SECURITY_POOL_PLACEMENT, type CloudProvider, type ClusterContract } from '../../../src/constructs/contract';
+
+const access = {
+  host: 'https://api.test.internal',
+  clusterCaCertificate: 'PEM',
+  exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token'] },
+};
+
+export function fakeContract(cloud: CloudProvider): ClusterContract {
+  const base = { clusterName: 'test-cluster', access, oidcIssuerUrl: 'https://oidc.test.internal', securityNodePool: SECURITY_POOL_PLACEMENT };
+  switch (cloud) {
+    case 'aws':
+      return {
+        ...base,
+        cloud,
+        vaultUnseal: {
+          seal: 'awskms',
+          sealConfig: { region: 'eu-west-1', kms_key_id: 'arn:aws:kms:eu-west-1:111111111111:key/test' },
+          identity: {
+            serviceAccount: { namespace: 'vault', name: 'vault' },
+            serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111111111111:role/test-vault' },
+            podLabels: {},
+          },
+        },
+        ingressWaf: { kind: 'aws-wafv2', id: 'arn:aws:wafv2:test', ingressAnnotations: { 'alb.ingress.kubernetes.io/wafv2-acl-arn': 'arn:aws:wafv2:test' } },
+        controllerIdentities: {
+          'aws-load-balancer-controller': {
+            serviceAccount: { namespace: 'kube-system', name: 'aws-load-balancer-controller' },
+            serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111111111111:role/test-lbc' },
+            podLabels: {},
+          },
+        },
+      };
+    case 'azure':
+      return {
+        ...base,
+        cloud,
+        vaultUnseal: {
+          seal: 'azurekeyvault',
+          sealConfig: { tenant_id: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', vault_name: 'kv-test', key_name: 'vault-unseal' },
+          identity: {
+            serviceAccount: { namespace: 'vault', name: 'vault' },
+            serviceAccountAnnotations: { 'azure.workload.identity/client-id': '11111111-1111-4111-8111-111111111111' },
+            podLabels: { 'azure.workload.identity/use': 'true' },
+          },
+        },
+        ingressWaf: { kind: 'azure-application-gateway-waf', id: '/subscriptions/x/wafpolicy', ingressAnnotations: {} },
+        controllerIdentities: {},
+      };
+    case 'gcp':
+      return {
+        ...base,
+        cloud,
+        vaultUnseal: {
+          seal: 'gcpckms',
+          sealConfig: { project: 'test-project-01', region: 'europe-west2', key_ring: 'test-vault', crypto_key: 'unseal' },
+          identity: {
+            serviceAccount: { namespace: 'vault', name: 'vault' },
+            serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': 'vault@test-project-01.iam.gserviceaccount.com' },
+            podLabels: {},
+          },
+        },
+        ingressWaf: { kind: 'gcp-cloud-armor', id: 'test-waf', ingressAnnotations: {} },
+        controllerIdentities: {},
+      };
+  }
+}
+
+export const GIT_OPS = { repoUrl: 'https://git.example.com/platform/gitops.git', targetRevision: 'v1.0.0', path: 'clusters/test' };
+export const REGISTRIES = ['111111111111.dkr.ecr.eu-west-1.amazonaws.com', 'registry.k8s.io', 'docker.io/istio'];

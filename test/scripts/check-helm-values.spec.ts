@@ -1,0 +1,159 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  checkChart,
+  findUnknownKeys,
+  loadUpstreamDir,
+  publishedVersion,
+  run,
+  sampleBaselineProps,
+  validateSchema,
+  type UpstreamChart,
+} from '../../scripts/check-helm-values';
+import { awsDev, awsProd, awsStaging } from '../../src/config/environments/aws';
+import { azureDev, azureProd, azureStaging } from '../../src/config/environments/azure';
+import { gcpDev, gcpProd, gcpStaging } from '../../src/config/environments/gcp';
+import { baselineChartValues } from '../../src/constructs/baseline/security-baseline';
+
+const UPSTREAM_DIR = '/work/shared/upstream';
+const REPO_ROOT = join(__dirname, '..', '..');
+
+describe('check-helm-values: rules', () => {
+  const upstream: UpstreamChart = {
+    values: { podAnnotations: {}, extraEnv: [], affinity: '{{ template }}', server: { replicas: 1, tls: { enabled: false } } },
+    version: '1.2.3',
+  };
+
+  it('fails a bogus key, naming the chart, key path and value', () => {
+    const problems = checkChart({ label: 'demo 1.2.3', chart: 'demo', version: '1.2.3', values: { server: { replicas: 2, bogus: 'x' } } }, upstream);
+    expect(problems).toEqual([{ chart: 'demo 1.2.3', path: 'server.bogus', value: '"x"', message: 'unknown key (not in upstream values.yaml or schema)' }]);
+  });
+
+  it('fails a version that differs from upstream Chart.yaml', () => {
+    const problems = checkChart({ label: 'demo', chart: 'demo', version: '1.2.4', values: {} }, upstream);
+    expect(problems).toEqual([{ chart: 'demo', path: '(version)', value: '1.2.4', message: 'upstream chart version is 1.2.3' }]);
+  });
+
+  it('accepts keys under maps upstream leaves open ({}, [] or a template string)', () => {
+    expect(findUnknownKeys('demo', { podAnnotations: { a: '1' }, extraEnv: [{ name: 'X' }], affinity: { podAntiAffinity: {} } }, upstream)).toEqual([]);
+  });
+
+  it('accepts keys below the documented open paths only', () => {
+    const istiod = { values: { meshConfig: { enablePrometheusMerge: true }, pdb: { minAvailable: 1 } } };
+    expect(findUnknownKeys('istiod', { meshConfig: { outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } } }, istiod)).toEqual([]);
+    expect(findUnknownKeys('istiod', { pdb: { minAvilable: 1 } }, istiod)).toEqual([{ path: 'pdb.minAvilable', value: '1' }]);
+  });
+
+  it('accepts keys a schema opens with additionalProperties, but never at the top level', () => {
+    const schema = { type: 'object', additionalProperties: true, properties: { loki: { type: 'object', properties: { storage: { type: 'object', additionalProperties: true } } } } };
+    const chart: UpstreamChart = { values: { loki: { storage: { type: 's3' } } }, schema };
+    expect(findUnknownKeys('x', { loki: { storage: { filesystem: { dir: '/x' } } } }, chart)).toEqual([]);
+    expect(findUnknownKeys('x', { typo: true }, chart)).toEqual([{ path: 'typo', value: 'true' }]);
+  });
+
+  it('validates merged values against the schema (types, enums, additionalProperties false)', () => {
+    const schema = {
+      type: 'object',
+      properties: { mode: { type: 'string', enum: ['a', 'b'] }, n: { type: 'integer' }, closed: { type: 'object', additionalProperties: false, properties: { x: { type: 'boolean' } } } },
+    };
+    expect(validateSchema(schema, schema, { mode: 'c', n: 'one', closed: { y: 1 } }).map((e) => `${e.path}: ${e.message}`)).toEqual([
+      'mode: must be one of ["a","b"]',
+      'n: must be integer, is string',
+      'closed.y: is not allowed (additionalProperties: false)',
+    ]);
+  });
+
+  it('quotes key segments containing dots', () => {
+    const chart: UpstreamChart = { values: { configs: { cm: { 'admin.enabled': true } } } };
+    expect(findUnknownKeys('demo', { configs: { cm: { 'admin.enbled': false } } }, chart)).toEqual([{ path: 'configs.cm["admin.enbled"]', value: 'false' }]);
+  });
+});
+
+describe('check-helm-values: upstream data', () => {
+  it('reads the version istio charts are published as (Chart.yaml says 1.0.0)', () => {
+    expect(publishedVersion(UPSTREAM_DIR, 'istiod')).toBe('1.30.3');
+    expect(loadUpstreamDir(UPSTREAM_DIR, 'base')?.version).toBe('1.30.3');
+  });
+
+  it('lifts istio defaults out of _internal_defaults_do_not_set', () => {
+    const istiod = loadUpstreamDir(UPSTREAM_DIR, 'istiod')!;
+    expect(istiod.values).toHaveProperty('meshConfig');
+    expect(istiod.values).toHaveProperty('pdb.minAvailable', 1);
+  });
+
+  it('reads kube-prometheus-stack grafana keys from the grafana subchart', () => {
+    expect(loadUpstreamDir(UPSTREAM_DIR, 'kube-prometheus-stack')!.values).toHaveProperty('grafana.persistence.enabled');
+  });
+
+  it('catches a key vault does not have, through its values.schema.json too', () => {
+    const vault = loadUpstreamDir(UPSTREAM_DIR, 'vault')!;
+    const problems = checkChart({ label: 'vault', chart: 'vault', version: '0.34.1', values: { server: { ha: { replicas: 'three', raft: { bogus: true } } } } }, vault);
+    expect(problems.map((p) => p.path)).toEqual(['server.ha.raft.bogus', 'server.ha.replicas']);
+  });
+});
+
+describe('check-helm-values: run', () => {
+  it('does not run, and exits 2, without UPSTREAM_DIR or --helm', () => {
+    expect(run([], {}, REPO_ROOT)).toEqual({ exitCode: 2, lines: ['helm values check DID NOT RUN: set UPSTREAM_DIR or pass --helm'] });
+  });
+
+  it('passes the baseline against the upstream data and lists the charts it cannot verify', () => {
+    const result = run([], { UPSTREAM_DIR }, REPO_ROOT);
+    expect(result.lines.filter((l) => l.startsWith('problem:'))).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.lines).toContain('not verified (no upstream data): aws-load-balancer-controller 1.14.0 (aws, release aws-load-balancer-controller)');
+    expect(result.lines.filter((l) => l.startsWith('ok: vault 0.34.1'))).toHaveLength(3);
+  });
+
+  describe('with a changed upstream', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'upstream-'));
+      cpSync(join(UPSTREAM_DIR, 'README.md'), join(dir, 'README.md'));
+      cpSync(join(UPSTREAM_DIR, 'charts'), join(dir, 'charts'), { recursive: true });
+      // Upstream renames a key the baseline sets, and publishes another version.
+      const falco = join(dir, 'charts', 'falco', 'values.yaml');
+      writeFileSync(falco, readFileSync(falco, 'utf8').replace(/^ {2}watch_config_files: true$/m, '  watch_config_files_renamed: true'));
+      const kyverno = join(dir, 'charts', 'kyverno', 'Chart.yaml');
+      writeFileSync(kyverno, readFileSync(kyverno, 'utf8').replace(/^version: 3\.9\.0/m, 'version: 3.9.1'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('exits 1 with one line per problem', () => {
+      const result = run([], { UPSTREAM_DIR: dir }, REPO_ROOT);
+      expect(result.exitCode).toBe(1);
+      const problems = result.lines.filter((l) => l.startsWith('problem:'));
+      expect(problems).toContain('problem: falco 9.1.0 (aws, release falco): falco.watch_config_files = true: unknown key (not in upstream values.yaml or schema)');
+      expect(problems).toContain('problem: kyverno 3.9.0 (gcp, release kyverno): (version) = 3.9.0: upstream chart version is 3.9.1');
+      expect(problems).toHaveLength(6); // two problems x three clouds
+    });
+  });
+});
+
+describe('check-helm-values: sample environments', () => {
+  it.each([
+    ['aws dev', awsDev],
+    ['aws staging', awsStaging],
+    ['aws prod', awsProd],
+    ['azure dev', azureDev],
+    ['azure staging', azureStaging],
+    ['azure prod', azureProd],
+    ['gcp dev', gcpDev],
+    ['gcp staging', gcpStaging],
+    ['gcp prod', gcpProd],
+  ])('builds the baseline values for %s (every configured registry is accepted)', (_name, config) => {
+    const charts = baselineChartValues(sampleBaselineProps(config));
+    expect(charts.map((c) => c.chart)).toEqual(expect.arrayContaining(['kyverno', 'istiod', 'vault', 'falco', 'argo-cd', 'kube-prometheus-stack', 'loki', 'tempo']));
+    const apps = charts.find((c) => c.releaseName === 'platform-policies')!.values as { applications: Record<string, { source: { targetRevision: string } }> };
+    expect(apps.applications['platform-policies'].source.targetRevision).toBe(config.gitOps.targetRevision);
+  });
+});
+
+describe('check-helm-values: --helm without helm or network', () => {
+  it('exits 2 when no upstream chart could be read, even though the local platform chart was checked', () => {
+    const result = run(['--helm'], { PATH: '/nonexistent' }, REPO_ROOT);
+    expect(result.exitCode).toBe(2);
+    expect(result.lines[result.lines.length - 1]).toBe('helm values check DID NOT RUN: no upstream chart could be read');
+  });
+});
