@@ -67,7 +67,18 @@ const commonFields = {
   publicApiEndpoint: publicApiEndpointSchema,
   /** Image registries workloads may pull from (enforced by Kyverno). */
   allowedRegistries: z.array(nonEmpty).min(1),
+  /**
+   * Registry path where the platform's third-party images (Kyverno, Istio,
+   * Vault, Falco, Argo CD, observability) are mirrored, scanned and re-signed
+   * with the release key; every baseline chart pulls from it. Must lie inside
+   * one of allowedRegistries.
+   */
+  platformImageMirror: nonEmpty,
   gitOps: gitOpsSchema,
+  /** PEM public key of the Cosign key that signs release images (Kyverno verifies every image against it). */
+  cosignPublicKey: z
+    .string()
+    .regex(/^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+\n-----END PUBLIC KEY-----\n?$/, 'a PEM-encoded public key (-----BEGIN PUBLIC KEY-----)'),
   tags: z.record(z.string(), z.string()),
 };
 

@@ -168,6 +168,10 @@ function checkCommon(config: EnvironmentConfig, problems: Problems): void {
       problems.add(`allowedRegistries[${i}]`, registry, 'a registry host with an optional path, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform');
     }
   });
+  const mirror = config.platformImageMirror;
+  if (!config.allowedRegistries.some((registry) => mirror === registry || mirror.startsWith(`${registry}/`))) {
+    problems.add('platformImageMirror', mirror, `a path inside one of allowedRegistries (${config.allowedRegistries.join(', ')}), so Kyverno admits the platform's own images`);
+  }
   if (config.gitOps.targetRevision === 'HEAD' && config.environment === 'prod') {
     problems.add('gitOps.targetRevision', 'HEAD', 'a pinned branch, tag or commit in prod, not HEAD');
   }

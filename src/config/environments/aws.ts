@@ -3,13 +3,16 @@
  * reference values; replace them with your organisation's before deploying.
  */
 import type { AwsEnvironmentConfig } from '../schema';
+import { RELEASE_COSIGN_PUBLIC_KEY } from './signing';
 
 export const awsDev: AwsEnvironmentConfig = {
   cloud: 'aws',
   namePrefix: 'finplat',
   kubernetesVersion: '1.34',
-  allowedRegistries: ['111111111111.dkr.ecr.eu-west-1.amazonaws.com', 'registry.k8s.io', 'quay.io', 'docker.io/istio', 'public.ecr.aws'],
+  allowedRegistries: ['111111111111.dkr.ecr.eu-west-1.amazonaws.com'],
+  platformImageMirror: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/platform-mirror',
   publicApiEndpoint: { enabled: false, allowedCidrs: [] },
+  cosignPublicKey: RELEASE_COSIGN_PUBLIC_KEY,
   adminCidrs: ['10.255.0.0/20'],
   environment: 'dev',
   accountId: '111111111111',
@@ -43,7 +46,8 @@ export const awsStaging: AwsEnvironmentConfig = {
   environment: 'staging',
   accountId: '222222222222',
   availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
-  allowedRegistries: ['222222222222.dkr.ecr.eu-west-1.amazonaws.com', 'registry.k8s.io', 'quay.io', 'docker.io/istio', 'public.ecr.aws'],
+  allowedRegistries: ['222222222222.dkr.ecr.eu-west-1.amazonaws.com'],
+  platformImageMirror: '222222222222.dkr.ecr.eu-west-1.amazonaws.com/platform-mirror',
   network: {
     vpcCidr: '10.20.0.0/16',
     publicSubnetCidrs: ['10.20.0.0/24', '10.20.1.0/24', '10.20.2.0/24'],
@@ -68,7 +72,8 @@ export const awsProd: AwsEnvironmentConfig = {
   environment: 'prod',
   accountId: '333333333333',
   availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
-  allowedRegistries: ['333333333333.dkr.ecr.eu-west-1.amazonaws.com', 'registry.k8s.io', 'quay.io', 'docker.io/istio', 'public.ecr.aws'],
+  allowedRegistries: ['333333333333.dkr.ecr.eu-west-1.amazonaws.com'],
+  platformImageMirror: '333333333333.dkr.ecr.eu-west-1.amazonaws.com/platform-mirror',
   network: {
     vpcCidr: '10.30.0.0/16',
     publicSubnetCidrs: ['10.30.0.0/24', '10.30.1.0/24', '10.30.2.0/24'],

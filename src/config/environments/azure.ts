@@ -3,6 +3,7 @@
  * reference values; replace them with your organisation's before deploying.
  */
 import type { AzureEnvironmentConfig } from '../schema';
+import { RELEASE_COSIGN_PUBLIC_KEY } from './signing';
 
 export const azureDev: AzureEnvironmentConfig = {
   cloud: 'azure',
@@ -28,8 +29,10 @@ export const azureDev: AzureEnvironmentConfig = {
   },
   adminPrincipals: ['0f0f0f0f-0000-4000-8000-000000000001'],
   adminCidrs: ['10.255.0.0/20'],
+  cosignPublicKey: RELEASE_COSIGN_PUBLIC_KEY,
   publicApiEndpoint: { enabled: false, allowedCidrs: [] },
-  allowedRegistries: ['finplatdev.azurecr.io', 'mcr.microsoft.com', 'registry.k8s.io', 'quay.io', 'docker.io/istio'],
+  allowedRegistries: ['finplatdev.azurecr.io'],
+  platformImageMirror: 'finplatdev.azurecr.io/platform-mirror',
   gitOps: { repoUrl: 'https://git.example.com/platform/gitops.git', targetRevision: 'main', path: 'clusters/azure-dev' },
   stateBackend: { resourceGroupName: 'rg-finplat-tfstate', storageAccountName: 'finplattfstatedev', containerName: 'tfstate', key: 'azure/dev' },
   tags: { 'cost-center': 'platform', 'data-classification': 'internal' },
@@ -40,7 +43,8 @@ export const azureStaging: AzureEnvironmentConfig = {
   environment: 'staging',
   subscriptionId: '22222222-2222-4222-8222-222222222222',
   network: { ...azureDev.network, vnetCidr: '10.50.0.0/16', nodeSubnetCidr: '10.50.0.0/20', apiServerSubnetCidr: '10.50.16.0/28', appGatewaySubnetCidr: '10.50.17.0/24', privateEndpointSubnetCidr: '10.50.18.0/24' },
-  allowedRegistries: ['finplatstaging.azurecr.io', 'mcr.microsoft.com', 'registry.k8s.io', 'quay.io', 'docker.io/istio'],
+  allowedRegistries: ['finplatstaging.azurecr.io'],
+  platformImageMirror: 'finplatstaging.azurecr.io/platform-mirror',
   gitOps: { ...azureDev.gitOps, targetRevision: 'release', path: 'clusters/azure-staging' },
   stateBackend: { ...azureDev.stateBackend, storageAccountName: 'finplattfstatestg', key: 'azure/staging' },
   tags: { 'cost-center': 'platform', 'data-classification': 'confidential' },
@@ -56,7 +60,8 @@ export const azureProd: AzureEnvironmentConfig = {
     security: { machineType: 'Standard_F2s_v2', minSize: 2, maxSize: 3, desiredSize: 3, diskSizeGb: 64 },
   },
   adminPrincipals: ['0f0f0f0f-0000-4000-8000-000000000003'],
-  allowedRegistries: ['finplatprod.azurecr.io', 'mcr.microsoft.com', 'registry.k8s.io', 'quay.io', 'docker.io/istio'],
+  allowedRegistries: ['finplatprod.azurecr.io'],
+  platformImageMirror: 'finplatprod.azurecr.io/platform-mirror',
   gitOps: { ...azureDev.gitOps, targetRevision: 'v1.0.0', path: 'clusters/azure-prod' },
   stateBackend: { ...azureDev.stateBackend, storageAccountName: 'finplattfstateprod', key: 'azure/prod' },
   tags: { 'cost-center': 'platform', 'data-classification': 'restricted', 'pci-scope': 'in-scope' },

@@ -3,6 +3,7 @@
  * reference values; replace them with your organisation's before deploying.
  */
 import type { GcpEnvironmentConfig } from '../schema';
+import { RELEASE_COSIGN_PUBLIC_KEY } from './signing';
 
 export const gcpDev: GcpEnvironmentConfig = {
   cloud: 'gcp',
@@ -24,8 +25,10 @@ export const gcpDev: GcpEnvironmentConfig = {
   },
   adminPrincipals: ['group:platform-admins@example.com'],
   adminCidrs: ['10.255.0.0/20'],
+  cosignPublicKey: RELEASE_COSIGN_PUBLIC_KEY,
   publicApiEndpoint: { enabled: false, allowedCidrs: [] },
-  allowedRegistries: ['europe-west2-docker.pkg.dev/finplat-dev-0001', 'registry.k8s.io', 'quay.io', 'docker.io/istio', 'gcr.io/gke-release'],
+  allowedRegistries: ['europe-west2-docker.pkg.dev/finplat-dev-0001'],
+  platformImageMirror: 'europe-west2-docker.pkg.dev/finplat-dev-0001/platform-mirror',
   gitOps: { repoUrl: 'https://git.example.com/platform/gitops.git', targetRevision: 'main', path: 'clusters/gcp-dev' },
   stateBackend: { bucket: 'finplat-tfstate-dev', prefix: 'gcp/dev' },
   tags: { 'cost-center': 'platform', 'data-classification': 'internal' },
@@ -36,7 +39,8 @@ export const gcpStaging: GcpEnvironmentConfig = {
   environment: 'staging',
   projectId: 'finplat-staging-0001',
   network: { ...gcpDev.network, nodesCidr: '10.80.0.0/20', podsCidr: '10.84.0.0/14', servicesCidr: '10.88.0.0/20', masterCidr: '172.16.0.16/28', proxyOnlyCidr: '10.80.16.0/26' },
-  allowedRegistries: ['europe-west2-docker.pkg.dev/finplat-staging-0001', 'registry.k8s.io', 'quay.io', 'docker.io/istio', 'gcr.io/gke-release'],
+  allowedRegistries: ['europe-west2-docker.pkg.dev/finplat-staging-0001'],
+  platformImageMirror: 'europe-west2-docker.pkg.dev/finplat-staging-0001/platform-mirror',
   gitOps: { ...gcpDev.gitOps, targetRevision: 'release', path: 'clusters/gcp-staging' },
   stateBackend: { bucket: 'finplat-tfstate-staging', prefix: 'gcp/staging' },
   tags: { 'cost-center': 'platform', 'data-classification': 'confidential' },
@@ -52,7 +56,8 @@ export const gcpProd: GcpEnvironmentConfig = {
     security: { machineType: 'e2-standard-2', minSize: 2, maxSize: 3, desiredSize: 3, diskSizeGb: 50 },
   },
   adminPrincipals: ['group:platform-admins@example.com', 'group:platform-break-glass@example.com'],
-  allowedRegistries: ['europe-west2-docker.pkg.dev/finplat-prod-0001', 'registry.k8s.io', 'quay.io', 'docker.io/istio', 'gcr.io/gke-release'],
+  allowedRegistries: ['europe-west2-docker.pkg.dev/finplat-prod-0001'],
+  platformImageMirror: 'europe-west2-docker.pkg.dev/finplat-prod-0001/platform-mirror',
   gitOps: { ...gcpDev.gitOps, targetRevision: 'v1.0.0', path: 'clusters/gcp-prod' },
   stateBackend: { bucket: 'finplat-tfstate-prod', prefix: 'gcp/prod' },
   tags: { 'cost-center': 'platform', 'data-classification': 'restricted', 'pci-scope': 'in-scope' },
