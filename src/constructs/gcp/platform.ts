@@ -1,0 +1,246 @@
+/**
+ * The whole GCP platform for one cluster: keys, network, identities, GKE,
+ * node pools and Cloud Armor, exposed as a ClusterContract. Holds no
+ * environment names: every difference between environments arrives as a prop.
+ */
+import { Construct } from 'constructs';
+import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { APP_POOL_LABELS, BASELINE_SERVICE_ACCOUNTS, type ClusterContract, SECURITY_POOL_PLACEMENT } from '../contract';
+import { CloudArmor, type CloudArmorProps } from './cloud-armor';
+import { Cluster, type MaintenanceWindow, type PublicEndpointAccess } from './cluster';
+import { GoogleServiceAccount, NODE_SERVICE_ACCOUNT_ROLES, WorkloadIdentityBinding } from './identity';
+import { CryptoKey, KeyRing } from './kms';
+import { type FlowLogSettings, Network } from './network';
+import { NodePool, type NodePoolSizing } from './node-pool';
+
+/** Lets admins see the cluster and fetch its endpoint; no Kubernetes rights by itself. */
+export const CLUSTER_VIEWER_ROLE = 'roles/container.clusterViewer';
+
+/** Vault reads the unseal key's metadata (key version state) besides wrapping with it. */
+export const KMS_VIEWER_ROLE = 'roles/cloudkms.viewer';
+
+export interface GcpPlatformProps {
+  /** Cluster name; prefix of every resource name (at most 22 characters: service account ids are 30). */
+  readonly name: string;
+  readonly project: string;
+  readonly region: string;
+  readonly nodesCidr: string;
+  readonly podsCidr: string;
+  readonly servicesCidr: string;
+  readonly masterCidr: string;
+  readonly proxyOnlyCidr: string;
+  readonly kubernetesVersion: string;
+  /** General-purpose workloads, labelled `workload=app`. */
+  readonly appPool: NodePoolSizing;
+  /** Security agents (Falco, Kyverno, Vault); tainted `workload=security:NoSchedule`. */
+  readonly securityPool: NodePoolSizing;
+  /** Networks allowed to reach the private API endpoint. */
+  readonly adminCidrs: readonly string[];
+  /**
+   * IAM members (groups) of the cluster administrators. They get
+   * `roles/container.clusterViewer` (find the cluster, fetch credentials); their
+   * Kubernetes rights come from RBAC bindings to the group (Google Groups for RBAC).
+   */
+  readonly adminPrincipals: readonly string[];
+  /**
+   * `gke-security-groups@<domain>` for Google Groups for RBAC.
+   * @default - no group-based RBAC
+   */
+  readonly rbacSecurityGroup?: string;
+  /** @default 'REGULAR' */
+  readonly releaseChannel?: 'REGULAR' | 'STABLE';
+  /**
+   * Opt-out: a public API endpoint limited to these networks.
+   * @default - private endpoint only
+   */
+  readonly publicEndpoint?: PublicEndpointAccess;
+  /** @default - every flow, 5-second aggregation, all metadata */
+  readonly flowLogs?: FlowLogSettings;
+  /** @default - see CloudArmor */
+  readonly waf?: Omit<CloudArmorProps, 'name' | 'project'>;
+  /** @default - Saturday and Sunday, 01:00-07:00 UTC */
+  readonly maintenanceWindow?: MaintenanceWindow;
+  /** Labels on the cluster, node VMs and keys (cost attribution). */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export class GcpPlatform extends Construct {
+  readonly keyRing: KeyRing;
+  readonly secretsKey: CryptoKey;
+  readonly bootDiskKey: CryptoKey;
+  readonly unsealKey: CryptoKey;
+  readonly network: Network;
+  readonly nodeServiceAccount: GoogleServiceAccount;
+  readonly cluster: Cluster;
+  readonly appPool: NodePool;
+  readonly securityPool: NodePool;
+  readonly cloudArmor: CloudArmor;
+  readonly vaultServiceAccount: GoogleServiceAccount;
+  readonly vaultWorkloadIdentity: WorkloadIdentityBinding;
+  readonly adminAccess: readonly ProjectIamMember[];
+  readonly contract: ClusterContract;
+
+  constructor(scope: Construct, id: string, props: GcpPlatformProps) {
+    super(scope, id);
+    const { name, project, region, labels } = props;
+    if (name.length > 22) {
+      throw new Error(`gcp platform: name must be at most 22 characters (service account ids are limited to 30), got "${name}" (${name.length})`);
+    }
+    const nodeTag = `${name}-node`;
+
+    // Project number (plan-time data source) names the Google-managed service agents.
+    const projectData = new DataGoogleProject(this, 'project', { projectId: project });
+    const gkeServiceAgent = `serviceAccount:service-${projectData.number}@container-engine-robot.iam.gserviceaccount.com`;
+    const computeServiceAgent = `serviceAccount:service-${projectData.number}@compute-system.iam.gserviceaccount.com`;
+
+    this.keyRing = new KeyRing(this, 'key-ring', { name, project, location: region });
+    this.vaultServiceAccount = new GoogleServiceAccount(this, 'vault-identity', {
+      accountId: `${name}-vault`,
+      project,
+      displayName: `Vault auto-unseal (${name})`,
+      description: 'Used only by the vault/vault Kubernetes service account to wrap Vault root keys.',
+    });
+    // One key per purpose; each key is usable by exactly one principal.
+    this.secretsKey = new CryptoKey(this, 'secrets-key', {
+      keyRing: this.keyRing,
+      name: 'gke-secrets',
+      labels,
+      grants: [{ id: 'gke-service-agent', member: gkeServiceAgent }],
+    });
+    this.bootDiskKey = new CryptoKey(this, 'boot-disk-key', {
+      keyRing: this.keyRing,
+      name: 'gke-boot-disks',
+      labels,
+      grants: [{ id: 'compute-service-agent', member: computeServiceAgent }],
+    });
+    this.unsealKey = new CryptoKey(this, 'unseal-key', {
+      keyRing: this.keyRing,
+      name: 'vault-unseal',
+      labels,
+      grants: [
+        { id: 'vault', member: this.vaultServiceAccount.member },
+        { id: 'vault-viewer', member: this.vaultServiceAccount.member, role: KMS_VIEWER_ROLE },
+      ],
+    });
+
+    this.network = new Network(this, 'network', {
+      name,
+      project,
+      region,
+      nodesCidr: props.nodesCidr,
+      podsCidr: props.podsCidr,
+      servicesCidr: props.servicesCidr,
+      masterCidr: props.masterCidr,
+      proxyOnlyCidr: props.proxyOnlyCidr,
+      nodeTag,
+      flowLogs: props.flowLogs,
+    });
+
+    this.nodeServiceAccount = new GoogleServiceAccount(this, 'node-identity', {
+      accountId: `${name}-nodes`,
+      project,
+      displayName: `GKE nodes (${name})`,
+      description: 'Least-privilege identity of the GKE nodes: logs, metrics, image pulls.',
+      projectRoles: NODE_SERVICE_ACCOUNT_ROLES,
+    });
+    const nodeSecurity = {
+      serviceAccountEmail: this.nodeServiceAccount.email,
+      bootDiskKey: this.bootDiskKey,
+      nodeTag,
+      resourceLabels: labels,
+    };
+
+    this.cluster = new Cluster(this, 'gke', {
+      name,
+      project,
+      region,
+      networkId: this.network.networkId,
+      subnetworkId: this.network.nodeSubnetId,
+      podsRangeName: this.network.podsRangeName,
+      servicesRangeName: this.network.servicesRangeName,
+      masterCidr: props.masterCidr,
+      kubernetesVersion: props.kubernetesVersion,
+      secretsKey: this.secretsKey,
+      authorizedNetworks: props.adminCidrs,
+      releaseChannel: props.releaseChannel,
+      rbacSecurityGroup: props.rbacSecurityGroup,
+      publicEndpoint: props.publicEndpoint,
+      maintenanceWindow: props.maintenanceWindow,
+      labels,
+      ...nodeSecurity,
+      // Without the key grants GKE cannot encrypt etcd or the default pool's disks and creation fails.
+      dependsOn: [
+        ...Object.values(this.secretsKey.grants),
+        ...Object.values(this.bootDiskKey.grants),
+        ...this.nodeServiceAccount.projectGrants,
+        this.network.nat,
+        this.network.proxyOnlySubnet,
+      ],
+    });
+
+    if (props.adminPrincipals.length === 0) {
+      throw new Error(`gcp platform ${name}: adminPrincipals must list at least one IAM group, got none`);
+    }
+    // Least privilege in IAM: container.admin would also allow deleting clusters; cluster-admin comes from RBAC.
+    // Ids follow the principal, not its list position: reordering the list replaces nothing.
+    this.adminAccess = props.adminPrincipals.map(
+      (member) => new ProjectIamMember(this, `admin-viewer-${member.replace(/[^a-zA-Z0-9]+/g, '-')}`, { project, role: CLUSTER_VIEWER_ROLE, member }),
+    );
+
+    const pool = (poolId: string, sizing: NodePoolSizing, placement: Pick<ConstructorParameters<typeof NodePool>[2], 'labels' | 'taints'>) =>
+      new NodePool(this, `${poolId}-pool`, {
+        name: poolId,
+        clusterId: this.cluster.clusterId,
+        project,
+        location: region,
+        sizing,
+        ...nodeSecurity,
+        ...placement,
+      });
+    this.appPool = pool('app', props.appPool, { labels: APP_POOL_LABELS });
+    this.securityPool = pool('security', props.securityPool, {
+      labels: SECURITY_POOL_PLACEMENT.labels,
+      taints: [SECURITY_POOL_PLACEMENT.taint],
+    });
+
+    this.cloudArmor = new CloudArmor(this, 'cloud-armor', { name: `${name}-waf`, project, ...props.waf });
+
+    // The workload pool exists once the cluster does; only vault/vault may impersonate the Vault identity.
+    this.vaultWorkloadIdentity = new WorkloadIdentityBinding(this, 'vault-workload-identity', {
+      googleServiceAccount: this.vaultServiceAccount,
+      workloadPool: this.cluster.workloadPool,
+      serviceAccount: BASELINE_SERVICE_ACCOUNTS.vault,
+      dependsOn: [this.cluster.cluster],
+    });
+
+    this.contract = {
+      cloud: 'gcp',
+      clusterName: this.cluster.clusterName,
+      access: {
+        host: this.cluster.host,
+        clusterCaCertificate: this.cluster.clusterCaCertificate,
+        // Short-lived Google access tokens from the gcloud session: nothing long-lived in state.
+        exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'gke-gcloud-auth-plugin', args: [] },
+      },
+      oidcIssuerUrl: this.cluster.oidcIssuerUrl,
+      vaultUnseal: {
+        seal: 'gcpckms',
+        sealConfig: { project, region, key_ring: this.keyRing.keyRingName, crypto_key: this.unsealKey.keyName },
+        identity: {
+          serviceAccount: BASELINE_SERVICE_ACCOUNTS.vault,
+          serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': this.vaultServiceAccount.email },
+          podLabels: {},
+        },
+      },
+      securityNodePool: SECURITY_POOL_PLACEMENT,
+      ingressWaf: {
+        kind: 'gcp-cloud-armor',
+        id: this.cloudArmor.securityPolicyName,
+        ingressAnnotations: this.cloudArmor.ingressAnnotations,
+      },
+      // GKE's Ingress and Gateway controllers are Google-managed: no in-cluster controller needs a cloud identity.
+      controllerIdentities: {},
+    };
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * `gcp-<env>-platform`: the GKE platform of one environment. Wiring only:
+ * config values become construct props here, and nowhere else.
+ */
+import { TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import type { GcpEnvironmentConfig, NodePoolConfig } from '../config/schema';
+import type { ClusterContract } from '../constructs/contract';
+import type { NodePoolSizing } from '../constructs/gcp/node-pool';
+import { GcpPlatform } from '../constructs/gcp/platform';
+import { clusterName, configureBackend } from './common';
+
+export interface GcpPlatformStackProps {
+  readonly config: GcpEnvironmentConfig;
+}
+
+function sizing(pool: NodePoolConfig): NodePoolSizing {
+  return {
+    machineType: pool.machineType,
+    minCount: pool.minSize,
+    maxCount: pool.maxSize,
+    desiredCount: pool.desiredSize,
+    diskSizeGb: pool.diskSizeGb,
+  };
+}
+
+export class GcpPlatformStack extends TerraformStack {
+  readonly platform: GcpPlatform;
+  readonly contract: ClusterContract;
+
+  constructor(scope: Construct, id: string, props: GcpPlatformStackProps) {
+    super(scope, id);
+    const { config } = props;
+    configureBackend(this, config, 'platform');
+
+    const labels = { ...config.tags, environment: config.environment, 'managed-by': 'cdktf' };
+    const provider = new GoogleProvider(this, 'google', { project: config.projectId, region: config.region });
+    // Every labelled resource carries cost centre, classification and environment. Set through an
+    // override because cdktf snake-cases map keys inside provider blocks (cost-center -> cost_center).
+    provider.addOverride('default_labels', labels);
+
+    const net = config.network;
+    const isDev = config.environment === 'dev';
+    // Google Groups for RBAC lives in the admins' Workspace/Cloud Identity domain.
+    const groupDomain = config.adminPrincipals.find((m) => m.startsWith('group:'))?.split('@')[1];
+    this.platform = new GcpPlatform(this, 'platform', {
+      name: clusterName(config),
+      project: config.projectId,
+      region: config.region,
+      nodesCidr: net.nodesCidr,
+      podsCidr: net.podsCidr,
+      servicesCidr: net.servicesCidr,
+      masterCidr: net.masterCidr,
+      proxyOnlyCidr: net.proxyOnlyCidr,
+      kubernetesVersion: config.kubernetesVersion,
+      appPool: sizing(config.nodePools.app),
+      securityPool: sizing(config.nodePools.security),
+      adminCidrs: config.adminCidrs,
+      adminPrincipals: config.adminPrincipals,
+      rbacSecurityGroup: groupDomain ? `gke-security-groups@${groupDomain}` : undefined,
+      // Prod takes upgrades only after they have soaked in the REGULAR channel.
+      releaseChannel: config.environment === 'prod' ? 'STABLE' : 'REGULAR',
+      publicEndpoint: config.publicApiEndpoint.enabled ? { authorizedCidrs: config.publicApiEndpoint.allowedCidrs } : undefined,
+      // Dev samples half the flows (cost); every other environment logs every flow.
+      flowLogs: { flowSampling: isDev ? 0.5 : 1 },
+      labels,
+    });
+    this.contract = this.platform.contract;
+  }
+}
