@@ -151,6 +151,10 @@ export const gcpEnvironmentSchema = z.strictObject({
   stateBackend: z.strictObject({
     bucket: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, 'a GCS bucket name'),
     prefix: nonEmpty,
+    /** Cloud KMS key that encrypts the state objects (customer-managed). */
+    kmsEncryptionKey: z
+      .string()
+      .regex(/^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/locations\/[a-z0-9-]+\/keyRings\/[\w-]+\/cryptoKeys\/[\w-]+$/, 'a Cloud KMS crypto key id (projects/P/locations/L/keyRings/R/cryptoKeys/K)'),
   }),
 });
 

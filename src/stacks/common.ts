@@ -50,9 +50,11 @@ export function configureBackend(stack: TerraformStack, config: EnvironmentConfi
       });
       break;
     case 'gcp':
+      // PCI-DSS 3.5.1: state objects encrypted with a customer-managed Cloud KMS key.
       new GcsBackend(stack, {
         bucket: config.stateBackend.bucket,
         prefix: `${config.stateBackend.prefix}/${name}`,
+        kmsEncryptionKey: config.stateBackend.kmsEncryptionKey,
       });
       break;
   }

@@ -45,6 +45,14 @@ describe('check-helm-values: rules', () => {
     expect(findUnknownKeys('istiod', { pdb: { minAvilable: 1 } }, istiod)).toEqual([{ path: 'pdb.minAvilable', value: '1' }]);
   });
 
+  it('accepts an open path upstream values.yaml does not show (kube-state-metrics subchart image), and nothing beside it', () => {
+    const kps = { values: { 'kube-state-metrics': { releaseLabel: true } } };
+    const image = { registry: 'mirror.example.com/m', repository: 'kube-state-metrics/kube-state-metrics', tag: 'v2.20.0' };
+    expect(findUnknownKeys('kube-prometheus-stack', { 'kube-state-metrics': { image } }, kps)).toEqual([]);
+    expect(findUnknownKeys('kube-prometheus-stack', { 'kube-state-metrics': { imagee: image } }, kps)).toHaveLength(1);
+    expect(findUnknownKeys('loki', { 'kube-state-metrics': { image } }, kps)).toHaveLength(1);
+  });
+
   it('accepts keys a schema opens with additionalProperties, but never at the top level', () => {
     const schema = { type: 'object', additionalProperties: true, properties: { loki: { type: 'object', properties: { storage: { type: 'object', additionalProperties: true } } } } };
     const chart: UpstreamChart = { values: { loki: { storage: { type: 's3' } } }, schema };
@@ -142,8 +150,10 @@ describe('check-helm-values: sample environments', () => {
     ['gcp dev', gcpDev],
     ['gcp staging', gcpStaging],
     ['gcp prod', gcpProd],
-  ])('builds the baseline values for %s (every configured registry is accepted)', (_name, config) => {
-    const charts = baselineChartValues(sampleBaselineProps(config));
+  ])('builds the baseline values for %s (every configured registry and mirror is accepted)', (_name, config) => {
+    const sample = sampleBaselineProps(config);
+    expect(sample.imageMirror).toBe(config.platformImageMirror);
+    const charts = baselineChartValues(sample);
     expect(charts.map((c) => c.chart)).toEqual(expect.arrayContaining(['kyverno', 'istiod', 'vault', 'falco', 'argo-cd', 'kube-prometheus-stack', 'loki', 'tempo']));
     const apps = charts.find((c) => c.releaseName === 'platform-policies')!.values as { applications: Record<string, { source: { targetRevision: string } }> };
     expect(apps.applications['platform-policies'].source.targetRevision).toBe(config.gitOps.targetRevision);

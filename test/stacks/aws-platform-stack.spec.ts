@@ -144,6 +144,9 @@ describe.each([
     expect(c.securityNodePool).toEqual({ labels: { workload: 'security' }, taint: { key: 'workload', value: 'security', effect: 'NoSchedule' } });
     expect(c.ingressWaf.kind).toBe('aws-wafv2');
     expect(c.ingressWaf.ingressAnnotations['alb.ingress.kubernetes.io/wafv2-acl-arn']).toBe(c.ingressWaf.id);
+    // TLS >= 1.2 at the ALB listeners the controller creates, HTTPS only.
+    expect(c.ingressWaf.ingressAnnotations['alb.ingress.kubernetes.io/ssl-policy']).toBe('ELBSecurityPolicy-TLS13-1-2-Res-2021-06');
+    expect(c.ingressWaf.ingressAnnotations['alb.ingress.kubernetes.io/listen-ports']).toBe('[{"HTTPS":443}]');
     expect(Object.keys(c.controllerIdentities).sort()).toEqual(['aws-load-balancer-controller', 'ebs-csi-controller']);
     expect(c.controllerIdentities['aws-load-balancer-controller'].serviceAccount).toEqual({ namespace: 'kube-system', name: 'aws-load-balancer-controller' });
     expect(c.controllerIdentities['ebs-csi-controller'].serviceAccount).toEqual({ namespace: 'kube-system', name: 'ebs-csi-controller-sa' });

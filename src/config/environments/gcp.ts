@@ -30,7 +30,11 @@ export const gcpDev: GcpEnvironmentConfig = {
   allowedRegistries: ['europe-west2-docker.pkg.dev/finplat-dev-0001'],
   platformImageMirror: 'europe-west2-docker.pkg.dev/finplat-dev-0001/platform-mirror',
   gitOps: { repoUrl: 'https://git.example.com/platform/gitops.git', targetRevision: 'main', path: 'clusters/gcp-dev' },
-  stateBackend: { bucket: 'finplat-tfstate-dev', prefix: 'gcp/dev' },
+  stateBackend: {
+    bucket: 'finplat-tfstate-dev',
+    prefix: 'gcp/dev',
+    kmsEncryptionKey: 'projects/finplat-dev-0001/locations/europe-west2/keyRings/terraform-state/cryptoKeys/state',
+  },
   tags: { 'cost-center': 'platform', 'data-classification': 'internal' },
 };
 
@@ -42,7 +46,11 @@ export const gcpStaging: GcpEnvironmentConfig = {
   allowedRegistries: ['europe-west2-docker.pkg.dev/finplat-staging-0001'],
   platformImageMirror: 'europe-west2-docker.pkg.dev/finplat-staging-0001/platform-mirror',
   gitOps: { ...gcpDev.gitOps, targetRevision: 'release', path: 'clusters/gcp-staging' },
-  stateBackend: { bucket: 'finplat-tfstate-staging', prefix: 'gcp/staging' },
+  stateBackend: {
+    bucket: 'finplat-tfstate-staging',
+    prefix: 'gcp/staging',
+    kmsEncryptionKey: 'projects/finplat-staging-0001/locations/europe-west2/keyRings/terraform-state/cryptoKeys/state',
+  },
   tags: { 'cost-center': 'platform', 'data-classification': 'confidential' },
 };
 
@@ -59,6 +67,10 @@ export const gcpProd: GcpEnvironmentConfig = {
   allowedRegistries: ['europe-west2-docker.pkg.dev/finplat-prod-0001'],
   platformImageMirror: 'europe-west2-docker.pkg.dev/finplat-prod-0001/platform-mirror',
   gitOps: { ...gcpDev.gitOps, targetRevision: 'v1.0.0', path: 'clusters/gcp-prod' },
-  stateBackend: { bucket: 'finplat-tfstate-prod', prefix: 'gcp/prod' },
+  stateBackend: {
+    bucket: 'finplat-tfstate-prod',
+    prefix: 'gcp/prod',
+    kmsEncryptionKey: 'projects/finplat-prod-0001/locations/europe-west2/keyRings/terraform-state/cryptoKeys/state',
+  },
   tags: { 'cost-center': 'platform', 'data-classification': 'restricted', 'pci-scope': 'in-scope' },
 };

@@ -69,6 +69,9 @@ export interface AwsPlatformProps {
   readonly publicEndpoint?: PublicEndpointAccess;
 }
 
+/** ELB security policy for ingress listeners: TLS 1.3 and 1.2 with restricted ciphers. */
+export const ALB_TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06';
+
 export class AwsPlatform extends Construct {
   readonly logKey: EncryptionKey;
   readonly secretsKey: EncryptionKey;
@@ -184,7 +187,12 @@ export class AwsPlatform extends Construct {
       ingressWaf: {
         kind: 'aws-wafv2',
         id: this.webAcl.webAclArn,
-        ingressAnnotations: { 'alb.ingress.kubernetes.io/wafv2-acl-arn': this.webAcl.webAclArn },
+        ingressAnnotations: {
+          'alb.ingress.kubernetes.io/wafv2-acl-arn': this.webAcl.webAclArn,
+          // PCI-DSS 4.2.1: TLS 1.2+ only, restricted cipher suites, HTTPS only with HTTP redirected.
+          'alb.ingress.kubernetes.io/ssl-policy': ALB_TLS_POLICY,
+          'alb.ingress.kubernetes.io/listen-ports': '[{"HTTPS":443}]',
+        },
       },
       controllerIdentities: {
         'aws-load-balancer-controller': lbController.binding,

@@ -9,16 +9,22 @@ import type { ITerraformDependable } from 'cdktf';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { BASELINE_CHARTS, baselineNamespace, baselineRelease, type HelmValues } from './helm-defaults';
+import { mirrorRepositoryValues } from './images';
 import { BASELINE_NAMESPACES, type BaselineSettings, type GitOpsSource } from './settings';
 
 /** The AppProject every platform Application belongs to. */
 export const PLATFORM_PROJECT = 'platform';
 const IN_CLUSTER = 'https://kubernetes.default.svc';
 
-export function argoCdValues(): HelmValues {
+export function argoCdValues(imageMirror: string): HelmValues {
   return {
-    // Network policies for every Argo CD component (default deny, then the flows it needs).
-    global: { networkPolicy: { create: true } },
+    global: {
+      // Network policies for every Argo CD component (default deny, then the flows it needs).
+      networkPolicy: { create: true },
+      // One image for every Argo CD component (controller, server, repo server, applicationset,
+      // notifications, the redis secret init job), from the mirror; the tag pinned, not the appVersion.
+      image: mirrorRepositoryValues(imageMirror, 'argoCd'),
+    },
     configs: {
       cm: {
         // No local admin account with a shared password (PCI-DSS 4.0 8.2.2): people sign in through
@@ -36,8 +42,11 @@ export function argoCdValues(): HelmValues {
         'policy.default': '',
       },
     },
-    // Dex is only needed for connector-based SSO; off until an identity provider is configured.
+    // Dex is only needed for connector-based SSO; off until an identity provider is configured
+    // (disabled rather than mirrored: no image to scan and sign, no extra identity service to run).
     dex: { enabled: false },
+    // Argo CD's cache, from the mirror (same repository path as upstream ecr-public.aws.com/docker/library/redis).
+    redis: { image: mirrorRepositoryValues(imageMirror, 'argoCdRedis') },
     controller: { metrics: { enabled: true, serviceMonitor: { enabled: true } } },
     server: {
       // Two API servers: the UI/API stays up through a node drain.
@@ -122,7 +131,7 @@ export class ArgoCd extends Construct {
       chart: BASELINE_CHARTS.argoCd,
       name: 'argo-cd',
       namespace: BASELINE_NAMESPACES.argoCd,
-      values: argoCdValues(),
+      values: argoCdValues(props.settings.imageMirror),
       dependsOn: [this.namespace, props.monitoringCrds],
     });
     // A chart rather than kubernetes_manifest: Terraform needs no Argo CD CRD at plan time.

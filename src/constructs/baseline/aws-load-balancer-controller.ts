@@ -8,12 +8,13 @@ import { Construct } from 'constructs';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import { BASELINE_SERVICE_ACCOUNTS, type ClusterContract } from '../contract';
 import { BASELINE_CHARTS, baselineRelease, type HelmValues } from './helm-defaults';
+import { mirrorRepositoryValues } from './images';
 import type { AwsLoadBalancerControllerProps } from './settings';
 
 /** Key of the controller's identity in cluster.controllerIdentities. */
 export const AWS_LBC_IDENTITY_KEY = 'aws-load-balancer-controller';
 
-export function awsLoadBalancerControllerValues(cluster: ClusterContract, props: AwsLoadBalancerControllerProps): HelmValues {
+export function awsLoadBalancerControllerValues(cluster: ClusterContract, props: AwsLoadBalancerControllerProps, imageMirror: string): HelmValues {
   const identity = cluster.controllerIdentities[AWS_LBC_IDENTITY_KEY];
   if (!identity) {
     throw new Error(
@@ -25,6 +26,9 @@ export function awsLoadBalancerControllerValues(cluster: ClusterContract, props:
     region: props.region,
     vpcId: props.vpcId,
     replicaCount: 2,
+    // From the mirror (kube-system is outside the Kyverno policies, but the node still pulls only
+    // scanned, signed copies).
+    image: mirrorRepositoryValues(imageMirror, 'awsLoadBalancerController'),
     // IRSA / Pod Identity: the IAM role is bound to exactly this service account; no node-role credentials.
     serviceAccount: {
       create: true,
@@ -40,6 +44,8 @@ export function awsLoadBalancerControllerValues(cluster: ClusterContract, props:
 export interface AwsLoadBalancerControllerReleaseProps {
   readonly cluster: ClusterContract;
   readonly controller: AwsLoadBalancerControllerProps;
+  /** Registry path the image is pulled from (see images.ts). */
+  readonly imageMirror: string;
 }
 
 export class AwsLoadBalancerController extends Construct {
@@ -52,7 +58,7 @@ export class AwsLoadBalancerController extends Construct {
       name: 'aws-load-balancer-controller',
       // kube-system: the platform stack binds the IAM role to kube-system/aws-load-balancer-controller.
       namespace: BASELINE_SERVICE_ACCOUNTS.awsLoadBalancerController.namespace,
-      values: awsLoadBalancerControllerValues(props.cluster, props.controller),
+      values: awsLoadBalancerControllerValues(props.cluster, props.controller, props.imageMirror),
     });
   }
 }

@@ -8,20 +8,28 @@ import type { ITerraformDependable } from 'cdktf';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { BASELINE_CHARTS, TOLERATE_ALL, baselineNamespace, baselineRelease, type HelmValues } from './helm-defaults';
+import { mirrorImageValues } from './images';
 import { BASELINE_NAMESPACES } from './settings';
 
 /** ConfigMap rendered by charts/platform-baseline (templates/falco-rules.yaml) in the Falco namespace. */
 export const FALCO_PLATFORM_RULES_CONFIGMAP = 'platform-baseline-falco-rules';
 const PLATFORM_RULES_DIR = '/etc/falco/platform-rules.d';
 
-export function falcoValues(): HelmValues {
+export function falcoValues(imageMirror: string): HelmValues {
   return {
+    // Falco and falcoctl (artifact install init container, artifact follow sidecar) from the mirror.
+    image: mirrorImageValues(imageMirror, 'falco'),
+    falcoctl: { image: mirrorImageValues(imageMirror, 'falcoctl') },
     driver: {
       enabled: true,
       // Modern eBPF (CO-RE): no kernel module or headers on the node; least privileged means
       // BPF/PERFMON/SYS_RESOURCE/SYS_PTRACE capabilities instead of a privileged container.
       kind: 'modern_ebpf',
       modernEbpf: { leastPrivileged: true },
+      // The modern probe is built into the Falco binary: the driver-loader init container (which
+      // builds or downloads kmod/legacy eBPF drivers from the internet) has nothing to do; disabled
+      // rather than mirrored.
+      loader: { enabled: false },
     },
     // PCI-DSS 4.0 11.5.1 / 10.2: every node is watched, including the tainted security pool
     // (Vault, Kyverno) and any future pool: tolerate every taint.
@@ -49,6 +57,8 @@ export function falcoValues(): HelmValues {
 }
 
 export interface FalcoProps {
+  /** Registry path the images are pulled from (see images.ts). */
+  readonly imageMirror: string;
   /** The Prometheus operator CRDs (the chart renders a ServiceMonitor). */
   readonly monitoringCrds: ITerraformDependable;
 }
@@ -60,7 +70,7 @@ export class Falco extends Construct {
 
   constructor(scope: Construct, id: string, props: FalcoProps) {
     super(scope, id);
-    this.values = falcoValues();
+    this.values = falcoValues(props.imageMirror);
     // Privileged (documented exception): the eBPF probe and host mounts (/proc, /sys, container
     // runtime socket) are refused by PSA baseline and restricted.
     this.namespace = baselineNamespace(this, 'namespace', BASELINE_NAMESPACES.falco, 'privileged');

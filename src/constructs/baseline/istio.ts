@@ -8,7 +8,19 @@ import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import type { CloudProvider } from '../contract';
 import { BASELINE_CHARTS, baselineNamespace, baselineRelease, type HelmValues } from './helm-defaults';
+import { UPSTREAM_IMAGES } from './images';
 import { BASELINE_NAMESPACES, type BaselineSettings } from './settings';
+
+/**
+ * Istio names images `<hub>/<name>:<tag>` (pilot, proxyv2, install-cni): the
+ * hub is the mirror's copy of docker.io/istio. istiod's global.hub and
+ * global.tag also set the sidecar proxy it injects into every meshed pod, so
+ * application pods pull the proxy from the mirror too. The tag is explicit:
+ * the chart sources carry a development default that release builds replace.
+ */
+export function istioImageValues(imageMirror: string): HelmValues {
+  return { hub: `${imageMirror}/istio`, tag: UPSTREAM_IMAGES.istioPilot.tag };
+}
 
 // Istio's charts flatten their values: keys set at the top level override the
 // chart's `_internal_defaults_do_not_set` block (see scripts/check-helm-values.ts).
@@ -26,14 +38,17 @@ export function istioBaseValues(): HelmValues {
  * can then enforce PSA restricted (CIS-K8s 5.2.8/5.2.9). Only the CNI agent's
  * own namespace is privileged.
  */
-export function istioCniValues(cloud: CloudProvider): HelmValues {
-  return cloud === 'gcp'
-    ? // GKE: the chart adds the ResourceQuota GKE needs for system-node-critical pods outside kube-system.
-      { global: { platform: 'gke' } }
-    : {};
+export function istioCniValues(cloud: CloudProvider, imageMirror: string): HelmValues {
+  return {
+    global: {
+      ...istioImageValues(imageMirror),
+      // GKE: the chart adds the ResourceQuota GKE needs for system-node-critical pods outside kube-system.
+      ...(cloud === 'gcp' ? { platform: 'gke' } : {}),
+    },
+  };
 }
 
-export function istiodValues(): HelmValues {
+export function istiodValues(imageMirror: string): HelmValues {
   return {
     // HA control plane: two replicas minimum, PDB, so certificate issuance and xDS survive a node drain.
     autoscaleEnabled: true,
@@ -42,6 +57,7 @@ export function istiodValues(): HelmValues {
     replicaCount: 2,
     pdb: { minAvailable: 1 },
     global: {
+      ...istioImageValues(imageMirror),
       defaultPodDisruptionBudget: { enabled: true },
       // Structured logs for the SIEM (PCI-DSS 4.0 10.2).
       logAsJson: true,
@@ -91,7 +107,7 @@ export class Istio extends Construct {
       chart: BASELINE_CHARTS.istioCni,
       name: 'istio-cni',
       namespace: BASELINE_NAMESPACES.istioCni,
-      values: istioCniValues(props.settings.cluster.cloud),
+      values: istioCniValues(props.settings.cluster.cloud, props.settings.imageMirror),
       dependsOn: [this.cniNamespace, this.base],
     });
     // istiod after the CRDs (base) and the CNI agent (pods injected before the agent runs cannot start).
@@ -99,7 +115,7 @@ export class Istio extends Construct {
       chart: BASELINE_CHARTS.istiod,
       name: 'istiod',
       namespace: BASELINE_NAMESPACES.istio,
-      values: istiodValues(),
+      values: istiodValues(props.settings.imageMirror),
       dependsOn: [this.base, this.cni],
     });
   }

@@ -8,6 +8,7 @@ import type { ITerraformDependable } from 'cdktf';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { BASELINE_CHARTS, baselineNamespace, baselineRelease, securityPoolPlacement, type HelmValues } from './helm-defaults';
+import { mirrorImageValues } from './images';
 import { BASELINE_NAMESPACES, type BaselineSettings } from './settings';
 
 /** Replicas of the admission controller: survives one node loss and a rolling update. */
@@ -29,15 +30,27 @@ export function kyvernoValues(settings: BaselineSettings): HelmValues {
     serviceMonitor: { enabled: true },
     podDisruptionBudget: { enabled: true, minAvailable: 1 },
   });
+  const mirror = settings.imageMirror;
   return {
+    // Every image from the mirror (scanned, re-signed): an image's own registry wins over
+    // global.image.registry in this chart, so each image names the mirror; the global value
+    // catches any image a future chart version adds.
+    global: { image: { registry: mirror } },
+    // CRD migration hook (post-upgrade).
+    crds: { migration: { image: mirrorImageValues(mirror, 'kyvernoCli') } },
+    // Pre-delete hook removing Kyverno's fail-closed webhooks, so an uninstall cannot block all admission.
+    webhooksCleanup: { image: mirrorImageValues(mirror, 'kyvernoReadinessChecker') },
+    // `helm test` pods (never run by Terraform): pinned instead of upstream's `latest`.
+    test: { image: mirrorImageValues(mirror, 'kyvernoReadinessChecker') },
     admissionController: {
       ...controller(KYVERNO_ADMISSION_REPLICAS),
+      initContainer: { image: mirrorImageValues(mirror, 'kyvernoPre') },
       // Three replicas: admission survives a node loss during a rolling update.
-      container: { resources: resources('200m', '256Mi') },
+      container: { image: mirrorImageValues(mirror, 'kyverno'), resources: resources('200m', '256Mi') },
     },
-    backgroundController: { ...controller(2), resources: resources('100m', '128Mi') },
-    cleanupController: { ...controller(2), resources: resources('100m', '128Mi') },
-    reportsController: { ...controller(2), resources: resources('100m', '128Mi') },
+    backgroundController: { ...controller(2), image: mirrorImageValues(mirror, 'kyvernoBackgroundController'), resources: resources('100m', '128Mi') },
+    cleanupController: { ...controller(2), image: mirrorImageValues(mirror, 'kyvernoCleanupController'), resources: resources('100m', '128Mi') },
+    reportsController: { ...controller(2), image: mirrorImageValues(mirror, 'kyvernoReportsController'), resources: resources('100m', '128Mi') },
     features: {
       // Webhooks keep failurePolicy Fail: if Kyverno is down, admission is refused rather
       // than silently unpoliced (fail closed). A ClusterPolicy's own failurePolicy defaults to Fail;

@@ -10,6 +10,7 @@ import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { BASELINE_CHARTS, baselineNamespace, baselineRelease, type HelmValues } from './helm-defaults';
+import { mirrorImageValues } from './images';
 import { BASELINE_NAMESPACES, KUBE_PROMETHEUS_RELEASE, type BaselineSettings } from './settings';
 
 /** Loki tenant the platform's own logs are written to and Grafana reads (X-Scope-OrgID). */
@@ -19,14 +20,30 @@ const TEMPO_RELEASE = 'tempo';
 
 export function kubePrometheusStackValues(settings: BaselineSettings): HelmValues {
   const monitoring = BASELINE_NAMESPACES.monitoring;
+  const mirror = settings.imageMirror;
   return {
+    // global.imageRegistry replaces every image's registry in this chart and its subcharts (grafana,
+    // kube-state-metrics): nothing is pulled from a public registry, including images this file does
+    // not name (thanos, the disabled CRD upgrade job). Each image run below also names the mirror and
+    // its pinned tag explicitly, so images.ts lists exactly what runs.
+    global: { imageRegistry: mirror },
     // The operator CRDs come with this release; every chart rendering a ServiceMonitor depends on it.
     crds: { enabled: true },
+    prometheusOperator: {
+      image: mirrorImageValues(mirror, 'prometheusOperator'),
+      // The config-reloader sidecar the operator adds to Prometheus and Alertmanager pods.
+      prometheusConfigReloader: { image: mirrorImageValues(mirror, 'prometheusConfigReloader') },
+      // The hook jobs that create and patch the operator's admission webhook certificate.
+      admissionWebhooks: { patch: { image: mirrorImageValues(mirror, 'admissionWebhookCertgen') } },
+    },
+    // The kube-state-metrics subchart (8.4.0): registry/repository/tag of its image block.
+    'kube-state-metrics': { image: mirrorImageValues(mirror, 'kubeStateMetrics') },
     // node-exporter needs hostNetwork/hostPID/hostPath, which PSA refuses outside privileged
     // namespaces; node metrics come from the kubelet/cAdvisor and host activity from Falco.
     nodeExporter: { enabled: false },
     prometheus: {
       prometheusSpec: {
+        image: mirrorImageValues(mirror, 'prometheus'),
         replicas: 2,
         retention: `${settings.metricsRetentionDays}d`,
         // Select ServiceMonitors/PodMonitors of every release (Kyverno, Falco, Vault, Argo CD, Loki),
@@ -43,6 +60,7 @@ export function kubePrometheusStackValues(settings: BaselineSettings): HelmValue
     alertmanager: {
       enabled: true,
       alertmanagerSpec: {
+        image: mirrorImageValues(mirror, 'alertmanager'),
         // Two replicas gossip so an alert survives a pod loss (PCI-DSS 4.0 10.7.2: failures are reported).
         replicas: 2,
         retention: '120h',
@@ -53,6 +71,12 @@ export function kubePrometheusStackValues(settings: BaselineSettings): HelmValue
     },
     grafana: {
       enabled: true,
+      image: mirrorImageValues(mirror, 'grafana'),
+      // No root init container chowning the volume: the pod's fsGroup already gives Grafana's group
+      // ownership of it (PSA restricted forbids running as root); disabled rather than mirrored.
+      initChownData: { enabled: false },
+      // `helm test` pod: never run by Terraform, not mirrored.
+      testFramework: { enabled: false },
       // Admin credentials from a Secret, never a literal in values or state (PCI-DSS 4.0 8.3.2 / 8.6.2).
       admin: { existingSecret: settings.grafanaAdminSecretName, userKey: 'admin-user', passwordKey: 'admin-password' },
       'grafana.ini': {
@@ -65,6 +89,8 @@ export function kubePrometheusStackValues(settings: BaselineSettings): HelmValue
       },
       persistence: { enabled: true, size: '10Gi' },
       sidecar: {
+        // The dashboard/datasource sidecar (k8s-sidecar) from the mirror.
+        image: mirrorImageValues(mirror, 'grafanaSidecar'),
         // Dashboards of the platform chart: ConfigMaps labelled grafana_dashboard=1, folder from an annotation.
         dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', folderAnnotation: 'grafana_folder' },
       },
@@ -73,7 +99,8 @@ export function kubePrometheusStackValues(settings: BaselineSettings): HelmValue
           name: 'Loki',
           type: 'loki',
           uid: 'loki',
-          url: `http://${LOKI_RELEASE}-gateway.${monitoring}.svc`,
+          // The single binary's own service: Loki's nginx gateway is disabled (see lokiValues).
+          url: `http://${LOKI_RELEASE}.${monitoring}.svc:3100`,
           access: 'proxy',
           // Loki runs with auth_enabled: Grafana reads the platform tenant only.
           jsonData: { httpHeaderName1: 'X-Scope-OrgID' },
@@ -92,7 +119,10 @@ export function kubePrometheusStackValues(settings: BaselineSettings): HelmValue
 }
 
 export function lokiValues(settings: BaselineSettings): HelmValues {
+  const mirror = settings.imageMirror;
   return {
+    // Every image from the mirror: the global registry catches subcomponents left at their defaults.
+    global: { imageRegistry: mirror },
     // One binary with a persistent volume; object storage (SimpleScalable/Distributed) needs a
     // bucket and identity the cluster contract does not carry yet.
     deploymentMode: 'Monolithic',
@@ -109,11 +139,22 @@ export function lokiValues(settings: BaselineSettings): HelmValues {
       compactor: { retention_enabled: true, delete_request_store: 'filesystem' },
       // No usage reports sent out of the environment.
       analytics: { reporting_enabled: false },
+      // The single binary runs this image (singleBinary.image falls back to it).
+      image: mirrorImageValues(mirror, 'loki'),
     },
     singleBinary: {
       replicas: 1,
       persistence: { enabled: true, size: '50Gi' },
+      // No rules sidecar: alerting rules are Prometheus rules (platform chart), not Loki ruler rules,
+      // so no extra image and no cluster-wide ConfigMap watcher.
+      sidecar: false,
     },
+    sidecar: { rules: { enabled: false } },
+    // The nginx gateway only fronts the distributed components; one binary serves the API itself
+    // and every request still carries its tenant (auth_enabled). Disabled rather than mirrored.
+    gateway: { enabled: false },
+    // Object storage is the persistent volume: no MinIO (its default is off; stated so it stays off).
+    minio: { enabled: false },
     // Memcached caches are sized for large installs (GBs of RAM); a monolithic install does without.
     chunksCache: { enabled: false },
     resultsCache: { enabled: false },
@@ -124,15 +165,19 @@ export function lokiValues(settings: BaselineSettings): HelmValues {
   };
 }
 
-export function tempoValues(): HelmValues {
+export function tempoValues(imageMirror: string): HelmValues {
   return {
+    global: { imageRegistry: imageMirror },
     tempo: {
+      ...mirrorImageValues(imageMirror, 'tempo'),
       retention: '168h',
       // No usage reports sent out of the environment.
       reportingEnabled: false,
     },
     persistence: { enabled: true, size: '20Gi' },
     serviceMonitor: { enabled: true },
+    // Jaeger query UI: Grafana is the trace UI; not run, not mirrored.
+    tempoQuery: { enabled: false },
   };
 }
 
@@ -188,7 +233,7 @@ export class Observability extends Construct {
       chart: BASELINE_CHARTS.tempo,
       name: TEMPO_RELEASE,
       namespace: ns,
-      values: tempoValues(),
+      values: tempoValues(settings.imageMirror),
       dependsOn: [this.kubePrometheusStack],
     });
   }

@@ -12,6 +12,7 @@ import { ArgoCd, argoCdAppsValues, argoCdValues } from './argocd';
 import { AwsLoadBalancerController, awsLoadBalancerControllerValues } from './aws-load-balancer-controller';
 import { Falco, falcoValues } from './falco';
 import { BASELINE_CHARTS, type BaselineComponent, type ChartRef, type HelmValues } from './helm-defaults';
+import { imagesOf, type BaselineImage } from './images';
 import { Istio, istioBaseValues, istioCniValues, istiodValues } from './istio';
 import { Kyverno, kyvernoValues } from './kyverno';
 import { Observability, kubePrometheusStackValues, lokiValues, tempoValues } from './observability';
@@ -20,6 +21,7 @@ import { BASELINE_NAMESPACES, KUBE_PROMETHEUS_RELEASE, resolveBaselineSettings, 
 import { VAULT_RELEASE, Vault, vaultValues } from './vault';
 
 export type { SecurityBaselineProps, GitOpsSource, AwsLoadBalancerControllerProps } from './settings';
+export type { BaselineImage } from './images';
 
 /** One Helm release of the baseline as data: what the values check (scripts/check-helm-values.ts) reads. */
 export interface BaselineChartValues extends ChartRef {
@@ -54,20 +56,20 @@ function chartValues(settings: BaselineSettings): BaselineChartValues[] {
   const list: BaselineChartValues[] = [
     entry('kubePrometheusStack', 'kubePrometheusStack', KUBE_PROMETHEUS_RELEASE, ns.monitoring, kubePrometheusStackValues(settings)),
     entry('loki', 'loki', 'loki', ns.monitoring, lokiValues(settings)),
-    entry('tempo', 'tempo', 'tempo', ns.monitoring, tempoValues()),
+    entry('tempo', 'tempo', 'tempo', ns.monitoring, tempoValues(settings.imageMirror)),
     entry('kyverno', 'kyverno', 'kyverno', ns.kyverno, kyvernoValues(settings)),
     entry('istioBase', 'istioBase', 'istio-base', ns.istio, istioBaseValues()),
-    entry('istioCni', 'istioCni', 'istio-cni', ns.istioCni, istioCniValues(settings.cluster.cloud)),
-    entry('istiod', 'istiod', 'istiod', ns.istio, istiodValues()),
+    entry('istioCni', 'istioCni', 'istio-cni', ns.istioCni, istioCniValues(settings.cluster.cloud, settings.imageMirror)),
+    entry('istiod', 'istiod', 'istiod', ns.istio, istiodValues(settings.imageMirror)),
     entry('vault', 'vault', VAULT_RELEASE, ns.vault, vaultValues(settings)),
-    entry('falco', 'falco', 'falco', ns.falco, falcoValues()),
-    entry('argoCd', 'argoCd', 'argo-cd', ns.argoCd, argoCdValues()),
+    entry('falco', 'falco', 'falco', ns.falco, falcoValues(settings.imageMirror)),
+    entry('argoCd', 'argoCd', 'argo-cd', ns.argoCd, argoCdValues(settings.imageMirror)),
     entry('argoCdApps', 'argoCdApps', 'platform-apps', ns.argoCd, argoCdAppsValues(settings)),
     entry('policyApplications', 'argoCdApps', 'platform-policies', ns.argoCd, policyApplicationsValues(settings)),
   ];
   if (settings.awsLoadBalancerController) {
     list.push(
-      entry('awsLoadBalancerController', 'awsLoadBalancerController', 'aws-load-balancer-controller', 'kube-system', awsLoadBalancerControllerValues(settings.cluster, settings.awsLoadBalancerController)),
+      entry('awsLoadBalancerController', 'awsLoadBalancerController', 'aws-load-balancer-controller', 'kube-system', awsLoadBalancerControllerValues(settings.cluster, settings.awsLoadBalancerController, settings.imageMirror)),
     );
   }
   return list;
@@ -82,6 +84,23 @@ export function baselineChartValues(props: SecurityBaselineProps): BaselineChart
   return chartValues(resolveBaselineSettings(props));
 }
 
+/**
+ * Every image the baseline runs for these props, once each: upstream
+ * `source` and the `mirror` reference the charts pull. Pure: the input of the
+ * mirroring pipeline (copy source -> mirror, scan, re-sign with the release
+ * key) and of the image table in docs/baseline.md. Validates the props like
+ * the construct does.
+ */
+export function baselineImages(props: SecurityBaselineProps): BaselineImage[] {
+  const settings = resolveBaselineSettings(props);
+  const charts = [...new Set(chartValues(settings).map((c) => chartKey(c.component)))];
+  return imagesOf(charts, settings.imageMirror);
+}
+
+function chartKey(component: BaselineReleaseKey): BaselineComponent {
+  return component === 'policyApplications' ? 'argoCdApps' : component;
+}
+
 export class SecurityBaseline extends Construct {
   /** Every helm_release, by component. */
   readonly releases: Readonly<Partial<Record<BaselineReleaseKey, Release>>>;
@@ -89,6 +108,8 @@ export class SecurityBaseline extends Construct {
   readonly charts: readonly BaselineChartValues[];
   /** Exact chart version per release. */
   readonly chartVersions: Readonly<Partial<Record<BaselineReleaseKey, string>>>;
+  /** Every image the releases run, upstream and mirror reference (same data as `baselineImages`). */
+  readonly images: readonly BaselineImage[];
   /** ConfigMap kyverno/platform-policy-config read by the Kyverno policies. */
   readonly policyConfig: ConfigMapV1;
   /** Annotations that put an ingress behind the cluster's WAF (from the contract), for application charts. */
@@ -111,7 +132,7 @@ export class SecurityBaseline extends Construct {
     this.kyverno = new Kyverno(this, 'kyverno', { settings, monitoringCrds });
     this.istio = new Istio(this, 'istio', { settings });
     this.vault = new Vault(this, 'vault', { settings, monitoringCrds });
-    this.falco = new Falco(this, 'falco', { monitoringCrds });
+    this.falco = new Falco(this, 'falco', { imageMirror: settings.imageMirror, monitoringCrds });
     this.argoCd = new ArgoCd(this, 'argocd', { settings, monitoringCrds });
     // Kyverno before its policies; the AppProject before the Applications that use it.
     this.policies = new Policies(this, 'policies', { settings, kyverno: this.kyverno.release, argoCdApps: this.argoCd.apps });
@@ -134,10 +155,12 @@ export class SecurityBaseline extends Construct {
       releases.awsLoadBalancerController = new AwsLoadBalancerController(this, 'aws-load-balancer-controller', {
         cluster: settings.cluster,
         controller: settings.awsLoadBalancerController,
+        imageMirror: settings.imageMirror,
       }).release;
     }
     this.releases = releases;
     this.charts = chartValues(settings);
+    this.images = imagesOf([...new Set(this.charts.map((c) => chartKey(c.component)))], settings.imageMirror);
     this.chartVersions = Object.fromEntries(this.charts.map((c) => [c.component, c.version]));
     this.policyConfig = this.policies.configMap;
     this.ingressAnnotations = props.cluster.ingressWaf.ingressAnnotations;

@@ -32,6 +32,15 @@ export interface SecurityBaselineProps {
    * ConfigMap kyverno/platform-policy-config for the restrict-image-registries policy.
    */
   readonly allowedRegistries: readonly string[];
+  /**
+   * Registry path (host, optional port and path; no scheme, tag or trailing
+   * '/') where the baseline's third-party images are mirrored, scanned and
+   * re-signed with the release key. Every image of every baseline chart is
+   * pulled from `<imageMirror>/<upstream repository path>:<pinned tag>`
+   * (list: `baselineImages`), so the registry and signature policies admit
+   * the platform's own pods. Must lie inside one of allowedRegistries.
+   */
+  readonly imageMirror: string;
   /** Repository, revision and path Argo CD syncs the platform from. */
   readonly gitOps: GitOpsSource;
   /**
@@ -74,6 +83,7 @@ export interface SecurityBaselineProps {
 export interface BaselineSettings {
   readonly cluster: ClusterContract;
   readonly allowedRegistries: readonly string[];
+  readonly imageMirror: string;
   readonly gitOps: GitOpsSource;
   readonly cosignPublicKey?: string;
   readonly logRetentionDays: number;
@@ -111,6 +121,28 @@ function positiveDays(value: number, what: string, min: number): void {
   }
 }
 
+/**
+ * The mirror must name a registry host explicitly: a first segment without a
+ * '.' or ':' (and not localhost) is read by the container runtime as a Docker
+ * Hub namespace, so `platform-mirror/hashicorp/vault` would be pulled from
+ * docker.io. It must lie inside allowedRegistries, or Kyverno refuses the
+ * platform's own pods.
+ */
+function validateImageMirror(imageMirror: string, allowedRegistries: readonly string[]): void {
+  if (!known(imageMirror)) return;
+  const host = typeof imageMirror === 'string' ? imageMirror.split('/')[0] : '';
+  if (typeof imageMirror !== 'string' || !REGISTRY.test(imageMirror) || !(host.includes('.') || host.includes(':') || host === 'localhost')) {
+    throw new Error(
+      `imageMirror must be a registry host with an optional path (no scheme, tag or trailing '/'), e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-mirror, got ${JSON.stringify(imageMirror)}`,
+    );
+  }
+  if (known(allowedRegistries) && Array.isArray(allowedRegistries) && allowedRegistries.every(known)) {
+    if (!allowedRegistries.some((r) => imageMirror === r || imageMirror.startsWith(`${r}/`))) {
+      throw new Error(`imageMirror must lie inside one of allowedRegistries (${allowedRegistries.join(', ')}) so Kyverno admits the platform's images, got ${JSON.stringify(imageMirror)}`);
+    }
+  }
+}
+
 /** Applies defaults and validates eagerly; throws a lowercase message showing the bad value. */
 export function resolveBaselineSettings(props: SecurityBaselineProps): BaselineSettings {
   const { cluster, allowedRegistries, gitOps } = props;
@@ -129,6 +161,8 @@ export function resolveBaselineSettings(props: SecurityBaselineProps): BaselineS
     const dupes = allowedRegistries.filter((r, i) => allowedRegistries.indexOf(r) !== i);
     if (dupes.length > 0) throw new Error(`allowedRegistries has duplicates: ${JSON.stringify(dupes)}`);
   }
+
+  validateImageMirror(props.imageMirror, allowedRegistries);
 
   if (known(gitOps.repoUrl) && !REPO_URL.test(gitOps.repoUrl)) {
     throw new Error(`gitOps.repoUrl must be an https://, ssh:// or git@ repository url, got ${JSON.stringify(gitOps.repoUrl)}`);
@@ -177,6 +211,7 @@ export function resolveBaselineSettings(props: SecurityBaselineProps): BaselineS
   return {
     cluster,
     allowedRegistries,
+    imageMirror: props.imageMirror,
     gitOps,
     cosignPublicKey: props.cosignPublicKey,
     logRetentionDays,

@@ -10,6 +10,7 @@ import type { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import type { ITerraformDependable } from 'cdktf';
 import type { VaultUnsealKey } from '../contract';
 import { BASELINE_CHARTS, baselineNamespace, baselineRelease, securityPoolPlacement, type HelmValues } from './helm-defaults';
+import { mirrorRepositoryValues } from './images';
 import { BASELINE_NAMESPACES, type BaselineSettings } from './settings';
 
 /** Release name: the chart names the pods vault-N and the headless service vault-internal. */
@@ -93,6 +94,10 @@ export function vaultValues(settings: BaselineSettings): HelmValues {
     },
     injector: {
       enabled: true,
+      // Images from the mirror (the chart has no registry key: the repository carries it). The
+      // agent image is the sidecar/init container the injector adds to every pod that gets secrets.
+      image: mirrorRepositoryValues(settings.imageMirror, 'vaultK8s'),
+      agentImage: mirrorRepositoryValues(settings.imageMirror, 'vault'),
       // Two injectors: pods needing secrets are still admitted during a node drain.
       replicas: 2,
       nodeSelector: placement.nodeSelector,
@@ -101,6 +106,7 @@ export function vaultValues(settings: BaselineSettings): HelmValues {
       securityContext: restrictedSecurityContext(100, 1000),
     },
     server: {
+      image: mirrorRepositoryValues(settings.imageMirror, 'vault'),
       // Security pool: secrets are not processed on nodes running tenant workloads.
       nodeSelector: placement.nodeSelector,
       tolerations: placement.tolerations,

@@ -68,4 +68,7 @@ export function fakeContract(cloud: CloudProvider): ClusterContract {
 }
 
 export const GIT_OPS = { repoUrl: 'https://git.example.com/platform/gitops.git', targetRevision: 'v1.0.0', path: 'clusters/test' };
-export const REGISTRIES = ['111111111111.dkr.ecr.eu-west-1.amazonaws.com', 'registry.k8s.io', 'docker.io/istio'];
+/** Only the organisation's own registries, as in the reference configs: public registries are not allowed. */
+export const REGISTRIES = ['111111111111.dkr.ecr.eu-west-1.amazonaws.com', 'registry.example.com/platform'];
+/** Where the baseline's third-party images are mirrored and re-signed (inside REGISTRIES[0]). */
+export const MIRROR = '111111111111.dkr.ecr.eu-west-1.amazonaws.com/platform-mirror';

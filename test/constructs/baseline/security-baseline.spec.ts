@@ -1,7 +1,7 @@
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import type { CloudProvider } from '../../../src/constructs/contract';
 import { SecurityBaseline, baselineChartValues, type SecurityBaselineProps } from '../../../src/constructs/baseline/security-baseline';
-import { fakeContract, GIT_OPS, REGISTRIES } from './fake-contract';
+import { fakeContract, GIT_OPS, MIRROR, REGISTRIES } from './fake-contract';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -14,7 +14,7 @@ interface Synth {
 }
 
 function props(cloud: CloudProvider, extra: Partial<SecurityBaselineProps> = {}): SecurityBaselineProps {
-  return { cluster: fakeContract(cloud), allowedRegistries: REGISTRIES, gitOps: GIT_OPS, ...extra };
+  return { cluster: fakeContract(cloud), allowedRegistries: REGISTRIES, imageMirror: MIRROR, gitOps: GIT_OPS, ...extra };
 }
 
 function synth(p: SecurityBaselineProps): Synth {
@@ -186,7 +186,7 @@ describe('SecurityBaseline on aws (with the AWS Load Balancer Controller)', () =
   it('writes platform-policy-config in the format the restrict-image-registries policy matches', () => {
     const cm = Object.values(s.resources.kubernetes_config_map_v1 as Json)[0] as Json;
     expect(cm.metadata).toMatchObject({ name: 'platform-policy-config', namespace: 'kyverno' });
-    expect(cm.data).toEqual({ allowedRegistries: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/* | registry.k8s.io/* | docker.io/istio/*' });
+    expect(cm.data).toEqual({ allowedRegistries: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/* | registry.example.com/platform/*' });
   });
 
   it('syncs policies/ (policy files only) and charts/platform-baseline after kyverno, the project and the config', () => {
@@ -304,7 +304,7 @@ describe('SecurityBaseline on gcp', () => {
   });
 
   it('tells istio-cni it runs on GKE', () => {
-    expect(s.values('istio-cni')).toEqual({ global: { platform: 'gke' } });
+    expect(s.values('istio-cni').global.platform).toBe('gke');
   });
 
   it('applies the retention props', () => {

@@ -1,0 +1,83 @@
+/**
+ * The cdktf app: config -> stacks. The only place that reads the process
+ * environment. Configuration is validated before any construct is created,
+ * so invalid input exits non-zero without writing (or touching) cdktf.out.
+ *
+ * PLATFORM_CLOUDS / PLATFORM_ENVIRONMENTS (comma-separated) narrow the
+ * synthesized set, e.g. PLATFORM_CLOUDS=aws PLATFORM_ENVIRONMENTS=prod.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'cdktf';
+import { buildApp } from './app';
+import {
+  buildStackReports,
+  renderJson,
+  renderMarkdown,
+  type CompliancePack,
+  type ProjectInfo,
+} from './compliance';
+import { ConfigError, ENVIRONMENT_DEFINITIONS, loadEnvironments } from './config';
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/** Project version (package.json in the working directory cdktf runs the app from) and commit (GIT_COMMIT, else `git rev-parse HEAD`, else `unknown`). */
+function projectInfo(): ProjectInfo {
+  const pkg = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { name: string; version: string };
+  let commit = process.env.GIT_COMMIT?.trim() ?? '';
+  if (commit === '') {
+    try {
+      commit = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      commit = 'unknown';
+    }
+  }
+  return { name: pkg.name, version: pkg.version, commit: commit || 'unknown' };
+}
+
+/** Evidence for auditors: cdktf.out/stacks/<stack>/compliance-report.{json,md}. */
+function writeComplianceReports(outdir: string, packs: readonly CompliancePack[]): void {
+  for (const report of buildStackReports(packs, projectInfo())) {
+    const dir = join(outdir, 'stacks', report.stack);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'compliance-report.json'), renderJson(report));
+    writeFileSync(join(dir, 'compliance-report.md'), renderMarkdown(report));
+  }
+}
+
+function main(): void {
+  let configs;
+  try {
+    configs = loadEnvironments(ENVIRONMENT_DEFINITIONS, {
+      clouds: list(process.env.PLATFORM_CLOUDS),
+      environments: list(process.env.PLATFORM_ENVIRONMENTS),
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n${error.problems.length} configuration problem(s); nothing was synthesized.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const app = new App();
+  const { packs } = buildApp(app, configs);
+  try {
+    app.synth();
+  } catch (error) {
+    // Compliance errors surface as validation failures: print them without a stack trace.
+    if (error instanceof Error && error.message.includes('Validation failed')) {
+      process.stderr.write(`${error.message}\nsynth failed: fix or suppress (with a reason) the findings above.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  writeComplianceReports(app.outdir, packs);
+}
+
+main();

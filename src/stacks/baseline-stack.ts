@@ -1,0 +1,57 @@
+/**
+ * `<cloud>-<env>-baseline`: the in-cluster security baseline, installed with
+ * Helm. Its kubernetes and helm providers are configured from the platform
+ * stack's cluster contract through cross-stack references, which Terraform
+ * resolves from the platform stack's remote state at plan time, so this stack
+ * is planned only after the cluster exists.
+ */
+import { TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import type { EnvironmentConfig } from '../config/schema';
+import type { ClusterContract } from '../constructs/contract';
+import { SecurityBaseline } from '../constructs/baseline/security-baseline';
+import { configureBackend } from './common';
+
+export interface BaselineStackProps {
+  readonly config: EnvironmentConfig;
+  readonly cluster: ClusterContract;
+}
+
+export class BaselineStack extends TerraformStack {
+  readonly baseline: SecurityBaseline;
+
+  constructor(scope: Construct, id: string, props: BaselineStackProps) {
+    super(scope, id);
+    const { config, cluster } = props;
+    configureBackend(this, config, 'baseline');
+
+    const exec = {
+      apiVersion: cluster.access.exec.apiVersion,
+      command: cluster.access.exec.command,
+      args: [...cluster.access.exec.args],
+      env: cluster.access.exec.env ? { ...cluster.access.exec.env } : undefined,
+    };
+    new KubernetesProvider(this, 'kubernetes', {
+      host: cluster.access.host,
+      clusterCaCertificate: cluster.access.clusterCaCertificate,
+      exec: [exec],
+    });
+    new HelmProvider(this, 'helm', {
+      kubernetes: {
+        host: cluster.access.host,
+        clusterCaCertificate: cluster.access.clusterCaCertificate,
+        exec,
+      },
+    });
+
+    this.baseline = new SecurityBaseline(this, 'baseline', {
+      cluster,
+      allowedRegistries: config.allowedRegistries,
+      imageMirror: config.platformImageMirror,
+      gitOps: config.gitOps,
+      cosignPublicKey: config.cosignPublicKey,
+    });
+  }
+}

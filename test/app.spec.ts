@@ -1,0 +1,109 @@
+/**
+ * The whole app: 18 stacks, each with its backend and providers, the baseline
+ * reading its cluster from the platform stack's remote state.
+ */
+import { Testing } from 'cdktf';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../src/app';
+import { buildStackReports, type StackReport } from '../src/compliance';
+import { ENVIRONMENT_DEFINITIONS, loadEnvironments } from '../src/config';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('the app', () => {
+  let outdir: string;
+  let manifest: Json;
+  let reports: StackReport[];
+  const stack = (name: string): Json => JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+
+  beforeAll(() => {
+    outdir = mkdtempSync(join(tmpdir(), 'app-spec-'));
+    const app = Testing.app({ outdir, stackTraces: false });
+    const { packs } = buildApp(app, loadEnvironments(ENVIRONMENT_DEFINITIONS));
+    app.synth();
+    reports = [...buildStackReports(packs, { name: 'test', version: '0.0.0', commit: 'test' })];
+    manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
+  });
+
+  it('synthesizes a platform and a baseline stack per cloud and environment (18)', () => {
+    const names = Object.keys(manifest.stacks).sort();
+    const expected = ['aws', 'azure', 'gcp'].flatMap((c) => ['dev', 'staging', 'prod'].flatMap((e) => [`${c}-${e}-baseline`, `${c}-${e}-platform`])).sort();
+    expect(names).toEqual(expected);
+  });
+
+  it.each(['aws', 'azure', 'gcp'].flatMap((c) => ['dev', 'staging', 'prod'].map((e) => [c, e])))(
+    'makes %s-%s baseline depend on its platform stack',
+    (cloud, env) => {
+      expect(manifest.stacks[`${cloud}-${env}-baseline`].dependencies).toEqual([`${cloud}-${env}-platform`]);
+    },
+  );
+
+  it('stores AWS state in S3 with a customer-managed KMS key and native locking, one object per stack', () => {
+    for (const role of ['platform', 'baseline']) {
+      const s3 = stack(`aws-prod-${role}`).terraform.backend.s3;
+      expect(s3).toEqual({
+        bucket: 'finplat-tfstate-333333333333',
+        key: `aws/prod/aws-prod-${role}.tfstate`,
+        region: 'eu-west-1',
+        encrypt: true,
+        kms_key_id: 'arn:aws:kms:eu-west-1:333333333333:alias/terraform-state',
+        use_lockfile: true,
+      });
+    }
+  });
+
+  it('stores Azure state with Entra ID authentication (no storage keys)', () => {
+    const backend = stack('azure-prod-platform').terraform.backend.azurerm;
+    expect(backend).toMatchObject({
+      storage_account_name: 'finplattfstateprod',
+      container_name: 'tfstate',
+      key: 'azure/prod/azure-prod-platform.tfstate',
+      use_azuread_auth: true,
+      subscription_id: '33333333-3333-4333-8333-333333333333',
+    });
+    expect(backend.access_key).toBeUndefined();
+  });
+
+  it('stores GCP state in GCS under a per-stack prefix, encrypted with a customer-managed key', () => {
+    expect(stack('gcp-prod-baseline').terraform.backend.gcs).toEqual({
+      bucket: 'finplat-tfstate-prod',
+      prefix: 'gcp/prod/gcp-prod-baseline',
+      kms_encryption_key: 'projects/finplat-prod-0001/locations/europe-west2/keyRings/terraform-state/cryptoKeys/state',
+    });
+  });
+
+  it.each(['aws', 'azure', 'gcp'])('configures the %s baseline providers from the platform stack remote state, with exec credentials', (cloud) => {
+    const baseline = stack(`${cloud}-prod-baseline`);
+    const remoteStates = Object.values(baseline.data.terraform_remote_state as Json);
+    expect(remoteStates.length).toBeGreaterThanOrEqual(1);
+    const kubernetes = baseline.provider.kubernetes[0];
+    expect(kubernetes.host).toMatch(/data\.terraform_remote_state\./);
+    expect(kubernetes.cluster_ca_certificate).toMatch(/data\.terraform_remote_state\./);
+    expect(kubernetes.exec[0].api_version).toBe('client.authentication.k8s.io/v1beta1');
+    expect(kubernetes.token).toBeUndefined();
+    const helm = baseline.provider.helm[0].kubernetes;
+    expect(helm.host).toBe(kubernetes.host);
+    expect(helm.exec.command).toBe(kubernetes.exec[0].command);
+  });
+
+  it('pins every provider to the version its prebuilt package was generated for', () => {
+    const providers = stack('aws-prod-platform').terraform.required_providers;
+    expect(providers.aws.version).toMatch(/^\d+\.\d+\.\d+$/);
+    const baselineProviders = stack('aws-prod-baseline').terraform.required_providers;
+    expect(baselineProviders.helm.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(baselineProviders.kubernetes.version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('runs both compliance packs over every platform stack with no open error finding', () => {
+    const platformReports = reports.filter((r) => r.stack.endsWith('-platform'));
+    expect(platformReports.map((r) => r.stack).sort()).toHaveLength(9);
+    for (const report of platformReports) {
+      expect(report.packs.map((p) => p.name).sort()).toEqual(['cis-kubernetes-managed', 'pci-dss-4']);
+      expect(report.summary.compliant).toBeGreaterThan(20);
+      const openErrors = report.controls.flatMap((c) => c.rules).filter((r) => r.severity === 'error' && r.resources.some((x) => x.status === 'non-compliant'));
+      expect(openErrors).toEqual([]);
+    }
+  });
+});
