@@ -357,6 +357,9 @@ export function sampleClusterContract(config: EnvironmentConfig): ClusterContrac
       return {
         ...base,
         cloud: 'aws',
+        region: config.region,
+        networkId: 'vpc-sample',
+        clusterAdminGroups: [],
         vaultUnseal: {
           seal: 'awskms',
           sealConfig: { region: config.region, kms_key_id: `arn:aws:kms:${config.region}:${config.accountId}:key/sample` },
@@ -375,6 +378,9 @@ export function sampleClusterContract(config: EnvironmentConfig): ClusterContrac
       return {
         ...base,
         cloud: 'azure',
+        region: config.location,
+        networkId: '/subscriptions/sample/virtualNetworks/sample',
+        clusterAdminGroups: [],
         vaultUnseal: {
           seal: 'azurekeyvault',
           sealConfig: { tenant_id: config.tenantId, vault_name: `kv-${clusterName}`, key_name: 'vault-unseal' },
@@ -387,6 +393,9 @@ export function sampleClusterContract(config: EnvironmentConfig): ClusterContrac
       return {
         ...base,
         cloud: 'gcp',
+        region: config.region,
+        networkId: 'projects/sample/global/networks/sample',
+        clusterAdminGroups: config.adminPrincipals.filter((m) => m.startsWith('group:')).map((m) => m.slice('group:'.length)),
         vaultUnseal: {
           seal: 'gcpckms',
           sealConfig: { project: config.projectId, region: config.region, key_ring: `${clusterName}-vault`, crypto_key: 'unseal' },

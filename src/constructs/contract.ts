@@ -78,6 +78,17 @@ export interface IngressWaf {
 export interface ClusterContract {
   readonly cloud: CloudProvider;
   readonly clusterName: string;
+  /** Region / location of the cluster (controllers that cannot read instance metadata need it). */
+  readonly region: string;
+  /** The cluster's network: VPC id (AWS), VNet id (Azure), VPC network id (GCP). */
+  readonly networkId: string;
+  /**
+   * Groups bound to cluster-admin through Kubernetes RBAC by the baseline.
+   * Empty where the cloud's IAM grants cluster-admin itself (EKS access
+   * entries, AKS Azure RBAC); GKE grants only IAM viewer and relies on
+   * Google Groups for RBAC.
+   */
+  readonly clusterAdminGroups: readonly string[];
   readonly access: KubernetesAccess;
   /** OIDC issuer of the cluster's service-account tokens (workload identity federation). */
   readonly oidcIssuerUrl: string;

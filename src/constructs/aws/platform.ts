@@ -167,6 +167,10 @@ export class AwsPlatform extends Construct {
     this.contract = {
       cloud: 'aws',
       clusterName,
+      region,
+      networkId: this.network.vpcId,
+      // Cluster-admin comes from EKS access entries (adminPrincipals), not RBAC bindings.
+      clusterAdminGroups: [],
       access: {
         host: this.cluster.endpoint,
         clusterCaCertificate: Fn.base64decode(this.cluster.certificateAuthorityData),

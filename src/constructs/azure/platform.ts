@@ -229,6 +229,10 @@ export class AzurePlatform extends Construct {
     this.contract = {
       cloud: 'azure',
       clusterName: this.cluster.clusterName,
+      region: location,
+      networkId: this.network.virtualNetworkId,
+      // Cluster-admin comes from Azure RBAC on the cluster (admin_group_object_ids), not RBAC bindings.
+      clusterAdminGroups: [],
       access: {
         host: this.cluster.host,
         clusterCaCertificate: this.cluster.clusterCaCertificate,

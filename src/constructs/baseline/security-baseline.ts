@@ -8,6 +8,7 @@
 import { Construct } from 'constructs';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
+import { ClusterAdminAccess } from './admin-access';
 import { ArgoCd, argoCdAppsValues, argoCdValues } from './argocd';
 import { AwsLoadBalancerController, awsLoadBalancerControllerValues } from './aws-load-balancer-controller';
 import { Falco, falcoValues } from './falco';
@@ -121,6 +122,8 @@ export class SecurityBaseline extends Construct {
   readonly argoCd: ArgoCd;
   readonly observability: Observability;
   readonly policies: Policies;
+  /** RBAC cluster-admin bindings for cluster.clusterAdminGroups (GKE). */
+  readonly adminAccess: ClusterAdminAccess;
 
   constructor(scope: Construct, id: string, props: SecurityBaselineProps) {
     super(scope, id);
@@ -159,6 +162,7 @@ export class SecurityBaseline extends Construct {
       }).release;
     }
     this.releases = releases;
+    this.adminAccess = new ClusterAdminAccess(this, 'admin-access', { groups: props.cluster.clusterAdminGroups });
     this.charts = chartValues(settings);
     this.images = imagesOf([...new Set(this.charts.map((c) => chartKey(c.component)))], settings.imageMirror);
     this.chartVersions = Object.fromEntries(this.charts.map((c) => [c.component, c.version]));

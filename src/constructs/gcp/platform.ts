@@ -217,6 +217,10 @@ export class GcpPlatform extends Construct {
     this.contract = {
       cloud: 'gcp',
       clusterName: this.cluster.clusterName,
+      region,
+      networkId: this.network.networkId,
+      // IAM grants only clusterViewer; the baseline binds these groups to cluster-admin (Google Groups for RBAC).
+      clusterAdminGroups: props.adminPrincipals.filter((m) => m.startsWith('group:')).map((m) => m.slice('group:'.length)),
       access: {
         host: this.cluster.host,
         clusterCaCertificate: this.cluster.clusterCaCertificate,

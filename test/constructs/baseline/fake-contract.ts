@@ -14,6 +14,9 @@ export function fakeContract(cloud: CloudProvider): ClusterContract {
       return {
         ...base,
         cloud,
+        region: 'eu-west-1',
+        networkId: 'vpc-0123456789abcdef0',
+        clusterAdminGroups: [],
         vaultUnseal: {
           seal: 'awskms',
           sealConfig: { region: 'eu-west-1', kms_key_id: 'arn:aws:kms:eu-west-1:111111111111:key/test' },
@@ -36,6 +39,9 @@ export function fakeContract(cloud: CloudProvider): ClusterContract {
       return {
         ...base,
         cloud,
+        region: 'westeurope',
+        networkId: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-test',
+        clusterAdminGroups: [],
         vaultUnseal: {
           seal: 'azurekeyvault',
           sealConfig: { tenant_id: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', vault_name: 'kv-test', key_name: 'vault-unseal' },
@@ -52,6 +58,9 @@ export function fakeContract(cloud: CloudProvider): ClusterContract {
       return {
         ...base,
         cloud,
+        region: 'europe-west2',
+        networkId: 'projects/test-project-01/global/networks/test',
+        clusterAdminGroups: ['platform-admins@example.com'],
         vaultUnseal: {
           seal: 'gcpckms',
           sealConfig: { project: 'test-project-01', region: 'europe-west2', key_ring: 'test-vault', crypto_key: 'unseal' },

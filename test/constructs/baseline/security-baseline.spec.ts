@@ -307,14 +307,36 @@ describe('SecurityBaseline on gcp', () => {
     expect(s.values('istio-cni').global.platform).toBe('gke');
   });
 
+  it('binds the admin groups to cluster-admin through RBAC (GKE IAM grants only clusterViewer)', () => {
+    const bindings = Object.values(s.resources.kubernetes_cluster_role_binding_v1 as Json);
+    expect(bindings).toEqual([
+      expect.objectContaining({
+        metadata: expect.objectContaining({ name: 'platform-admins-platform-admins-example-com' }),
+        role_ref: { api_group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+        subject: [{ api_group: 'rbac.authorization.k8s.io', kind: 'Group', name: 'platform-admins@example.com' }],
+      }),
+    ]);
+  });
+
   it('applies the retention props', () => {
     expect(s.values('loki').loki.limits_config.retention_period).toBe('8760h');
     expect(s.values('kube-prometheus-stack').prometheus.prometheusSpec.retention).toBe('15d');
   });
 });
 
+describe('SecurityBaseline RBAC on clouds whose IAM grants cluster-admin', () => {
+  it.each(['aws', 'azure'] as const)('creates no RBAC admin binding on %s (EKS access entries / Azure RBAC grant admin)', (cloud) => {
+    expect(synth(props(cloud)).resources.kubernetes_cluster_role_binding_v1).toBeUndefined();
+  });
+});
+
 describe('SecurityBaseline rejects bad props', () => {
   const build = (p: SecurityBaselineProps) => () => Testing.synthScope((scope) => void new SecurityBaseline(scope, 'baseline', p));
+
+  it('rejects an admin group that is not a group e-mail address', () => {
+    const cluster = { ...fakeContract('gcp'), clusterAdminGroups: ['platform admins'] };
+    expect(build(props('gcp', { cluster }))).toThrow('cluster admin access: groups must be group e-mail addresses, got "platform admins"');
+  });
 
   it('rejects an empty allowedRegistries', () => {
     expect(build(props('aws', { allowedRegistries: [] }))).toThrow('allowedRegistries must list at least one registry, got []');
