@@ -106,4 +106,24 @@ describe('the app', () => {
       expect(openErrors).toEqual([]);
     }
   });
+
+  it('installs the AWS Load Balancer Controller on EKS with the VPC and region from the platform stack', () => {
+    const releases = Object.values(stack('aws-prod-baseline').resource.helm_release as Json);
+    const lbc = releases.find((r) => r.name === 'aws-load-balancer-controller');
+    expect(lbc).toBeDefined();
+    const values = JSON.parse(lbc.values[0]);
+    expect(values.vpcId).toMatch(/data\.terraform_remote_state\./);
+    expect(values.region).toBe('eu-west-1');
+    for (const cloud of ['azure', 'gcp']) {
+      const other = Object.values(stack(`${cloud}-prod-baseline`).resource.helm_release as Json);
+      expect(other.map((r) => r.name)).not.toContain('aws-load-balancer-controller');
+    }
+  });
+
+  it('binds the GKE admin groups to cluster-admin in the baseline, and nobody on EKS/AKS', () => {
+    const subjects = Object.values(stack('gcp-prod-baseline').resource.kubernetes_cluster_role_binding_v1 as Json).map((b) => b.subject[0].name);
+    expect(subjects.sort()).toEqual(['platform-admins@example.com', 'platform-break-glass@example.com']);
+    expect(stack('aws-prod-baseline').resource.kubernetes_cluster_role_binding_v1).toBeUndefined();
+    expect(stack('azure-prod-baseline').resource.kubernetes_cluster_role_binding_v1).toBeUndefined();
+  });
 });

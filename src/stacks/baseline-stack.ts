@@ -52,6 +52,8 @@ export class BaselineStack extends TerraformStack {
       imageMirror: config.platformImageMirror,
       gitOps: config.gitOps,
       cosignPublicKey: config.cosignPublicKey,
+      // EKS ingress: ALBs carry the WAF and TLS policy from the contract's annotations.
+      awsLoadBalancerController: cluster.cloud === 'aws' ? { vpcId: cluster.networkId, region: cluster.region } : undefined,
     });
   }
 }
