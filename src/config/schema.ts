@@ -114,6 +114,8 @@ export const azureEnvironmentSchema = z.strictObject({
   subscriptionId: z.uuid('a subscription id (UUID)'),
   tenantId: z.uuid('a tenant id (UUID)'),
   location: z.string().regex(/^[a-z]+[a-z0-9]*$/, 'an Azure location such as westeurope'),
+  /** AKS system pool: cluster add-ons only (CriticalAddonsOnly), no workloads. */
+  systemNodePool: nodePoolSchema,
   network: z.strictObject({
     vnetCidr: cidr,
     nodeSubnetCidr: cidr,

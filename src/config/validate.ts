@@ -250,6 +250,10 @@ function checkAws(config: AwsEnvironmentConfig, problems: Problems): void {
 }
 
 function checkAzure(config: AzureEnvironmentConfig, problems: Problems): void {
+  checkNodePool('systemNodePool', config.systemNodePool, problems);
+  if (config.environment !== 'dev' && config.systemNodePool.minSize < 2) {
+    problems.add('systemNodePool.minSize', config.systemNodePool.minSize, 'at least 2 outside dev, so CoreDNS and konnectivity survive a node loss');
+  }
   const net = config.network;
   const vnet = problems.cidr('network.vnetCidr', net.vnetCidr);
   const subnets: Array<[string, Ipv4Cidr | undefined]> = (

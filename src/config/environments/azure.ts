@@ -23,6 +23,7 @@ export const azureDev: AzureEnvironmentConfig = {
     serviceCidr: '172.16.0.0/16',
     dnsServiceIp: '172.16.0.10',
   },
+  systemNodePool: { machineType: 'Standard_D2s_v5', minSize: 2, maxSize: 3, desiredSize: 2, diskSizeGb: 64 },
   nodePools: {
     app: { machineType: 'Standard_D4s_v5', minSize: 2, maxSize: 6, desiredSize: 2, diskSizeGb: 128 },
     security: { machineType: 'Standard_F2s_v2', minSize: 2, maxSize: 3, desiredSize: 2, diskSizeGb: 64 },
@@ -55,6 +56,7 @@ export const azureProd: AzureEnvironmentConfig = {
   environment: 'prod',
   subscriptionId: '33333333-3333-4333-8333-333333333333',
   network: { ...azureDev.network, vnetCidr: '10.60.0.0/16', nodeSubnetCidr: '10.60.0.0/20', apiServerSubnetCidr: '10.60.16.0/28', appGatewaySubnetCidr: '10.60.17.0/24', privateEndpointSubnetCidr: '10.60.18.0/24' },
+  systemNodePool: { machineType: 'Standard_D2s_v5', minSize: 3, maxSize: 5, desiredSize: 3, diskSizeGb: 64 },
   nodePools: {
     app: { machineType: 'Standard_D4s_v5', minSize: 3, maxSize: 6, desiredSize: 3, diskSizeGb: 128 },
     security: { machineType: 'Standard_F2s_v2', minSize: 2, maxSize: 3, desiredSize: 3, diskSizeGb: 64 },
