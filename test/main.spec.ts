@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -24,5 +25,18 @@ describe('the app entry point', () => {
     expect(result.stderr).toContain('2 configuration problem(s); nothing was synthesized.');
     expect(readdirSync(outdir)).toEqual(['marker']);
     expect(readFileSync(join(outdir, 'marker'), 'utf8')).toBe('previous synth');
+  });
+
+  it('synthesizes the same Terraform with and without cdktf token stack traces (the speed-up changes nothing)', () => {
+    const fast = mkdtempSync(join(tmpdir(), 'cdktf-out-'));
+    const traced = mkdtempSync(join(tmpdir(), 'cdktf-out-'));
+    const selection = { PLATFORM_CLOUDS: 'gcp', PLATFORM_ENVIRONMENTS: 'prod', GIT_COMMIT: 'test' };
+    expect(runApp(selection, fast).status).toBe(0);
+    expect(runApp({ ...selection, CDKTF_TOKEN_STACK_TRACES: '1' }, traced).status).toBe(0);
+    for (const stack of ['gcp-prod-platform', 'gcp-prod-baseline']) {
+      const read = (dir: string) => readFileSync(join(dir, 'stacks', stack, 'cdk.tf.json'), 'utf8');
+      expect(read(fast)).toBe(read(traced));
+    }
+    expect(execFileSync('diff', ['-r', fast, traced], { encoding: 'utf8' })).toBe('');
   });
 });
