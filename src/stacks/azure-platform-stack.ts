@@ -66,8 +66,7 @@ export class AzurePlatformStack extends TerraformStack {
       serviceCidr: net.serviceCidr,
       dnsServiceIp: net.dnsServiceIp,
       kubernetesVersion: config.kubernetesVersion,
-      // No system-pool field in config yet: the app pool's VM size, two to three nodes.
-      systemPool: { vmSize: app.vmSize, minCount: 2, maxCount: 3, desiredCount: 2, osDiskSizeGb: app.osDiskSizeGb },
+      systemPool: sizing(config.systemNodePool),
       appPool: app,
       securityPool: sizing(config.nodePools.security),
       adminGroupObjectIds: config.adminPrincipals,

@@ -138,6 +138,17 @@ describe.each([
     });
   });
 
+  it('sizes the system pool from config.systemNodePool', () => {
+    const pool = config.systemNodePool;
+    expect(aks.default_node_pool).toMatchObject({
+      vm_size: pool.machineType,
+      min_count: pool.minSize,
+      max_count: pool.maxSize,
+      node_count: pool.desiredSize,
+      os_disk_size_gb: pool.diskSizeGb,
+    });
+  });
+
   it('creates the app pool labelled workload=app and the tainted security pool, sized from config', () => {
     const app = one(json, 'azurerm_kubernetes_cluster_node_pool', 'app-pool');
     const security = one(json, 'azurerm_kubernetes_cluster_node_pool', 'security-pool');
@@ -247,6 +258,12 @@ describe.each([
     expect(storage.network_rules.default_action).toBe('Deny');
     expect(storage.account_replication_type).toBe('GZRS');
     expect(one(json, 'azurerm_private_endpoint', 'flow-logs').private_service_connection.subresource_names).toEqual(['blob']);
+    // PCI-DSS 10.3.2: reads, writes and deletes of the flow-log blobs go to the platform workspace.
+    const blobLogs = one(json, 'azurerm_monitor_diagnostic_setting', 'blob-diagnostics');
+    const [storageId] = Object.keys(json.resource.azurerm_storage_account as Json);
+    expect(blobLogs.target_resource_id).toBe(`\${azurerm_storage_account.${storageId}.id}/blobServices/default`);
+    expect(blobLogs.log_analytics_workspace_id).toContain('azurerm_log_analytics_workspace.platform_logs');
+    expect(blobLogs.enabled_log).toEqual([{ category: 'StorageRead' }, { category: 'StorageWrite' }, { category: 'StorageDelete' }]);
     expect(storage.name).toMatch(/^[a-z0-9]{3,24}$/);
   });
 

@@ -9,7 +9,7 @@ import { NetworkWatcherFlowLog } from '@cdktf/provider-azurerm/lib/network-watch
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { ManagedIdentity } from './identity';
 import type { KeyRef } from './key-vault';
-import type { WorkspaceRef } from './logging';
+import { Diagnostics, type WorkspaceRef } from './logging';
 import { PrivateLink } from './private-link';
 
 export interface FlowLogsProps {
@@ -41,8 +41,16 @@ export interface FlowLogsProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Blob resource-log categories of the flow-log account (StorageBlobLogs): every read,
+ * write and delete request, with the caller's identity.
+ */
+export const BLOB_AUDIT_LOG_CATEGORIES = ['StorageRead', 'StorageWrite', 'StorageDelete'] as const;
+
 export class FlowLogs extends Construct {
   readonly storageAccount: StorageAccount;
+  /** Diagnostic setting recording access to the flow-log blobs. */
+  readonly blobDiagnostics: Diagnostics;
   readonly flowLog: NetworkWatcherFlowLog;
   readonly retentionDays: number;
 
@@ -94,6 +102,16 @@ export class FlowLogs extends Construct {
       },
       tags,
       dependsOn: [identity.assignments.key],
+    });
+
+    // PCI-DSS 10.2.1/10.3.2: access to audit logs is itself logged. Blob resource logs are
+    // configured on the blob service child resource, not on the account; no metrics, which
+    // carry no caller identity.
+    this.blobDiagnostics = new Diagnostics(this, 'blob-diagnostics', {
+      targetResourceId: `${this.storageAccount.id}/blobServices/default`,
+      workspace: props.workspace,
+      categories: BLOB_AUDIT_LOG_CATEGORIES,
+      metrics: false,
     });
 
     new PrivateLink(this, 'private-link', {

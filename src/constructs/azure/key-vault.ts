@@ -113,7 +113,7 @@ export interface VaultKeyProps {
    */
   readonly keySize?: 2048 | 3072 | 4096;
   /**
-   * Days after which a new key version is created (30-365; versions expire after 730).
+   * Days after which a new key version is created (30-365; rotated versions expire 730 days after creation).
    * @default 365 - PCI-DSS 3.6.4: yearly cryptoperiod
    */
   readonly rotateAfterDays?: number;
@@ -149,9 +149,12 @@ export class VaultKey extends Construct implements KeyRef {
       keySize: props.keySize ?? 3072,
       keyOpts: [...props.keyOpts],
       rotationPolicy: {
-        // PCI-DSS 3.6.4: rotate on schedule. Each version expires a year after the next
-        // one takes over (expired versions still decrypt/unwrap what they protected),
-        // and Event Grid notifies 30 days ahead if rotation ever stalls.
+        // PCI-DSS 3.6.4: rotate on schedule. Key Vault gives each version it creates by
+        // rotation an expiry 730 days after creation (a year after the next one takes over);
+        // the first version, created here, gets none and is rotated out of use after
+        // rotateAfterDays. Expired versions still decrypt/unwrap what they protected.
+        // notify_before_expiry: Key Vault emits a KeyNearExpiry Event Grid event 30 days
+        // before a version with an expiry date expires (alerting needs a subscription to it).
         automatic: { timeAfterCreation: `P${rotateAfterDays}D` },
         expireAfter: 'P730D',
         notifyBeforeExpiry: 'P30D',

@@ -120,7 +120,8 @@ export class AzurePlatform extends Construct {
       workspace: this.workspace,
       ...common,
     });
-    // The deploying principal manages keys (create, rotate policy) but holds no wrap/unwrap right.
+    // The deploying principal creates keys and sets their rotation policies. Key Vault Crypto Officer
+    // also carries the key data actions (wrap/unwrap included): every use is in the vault's audit log.
     const deployer = new DataAzurermClientConfig(this, 'deployer', {});
     const keyOfficer = new RoleAssignment(this, 'deployer-key-officer', {
       scope: this.keyVault.vaultId,

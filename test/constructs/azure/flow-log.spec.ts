@@ -1,4 +1,4 @@
-import { FlowLogs, type FlowLogsProps } from '../../../src/constructs/azure/flow-log';
+import { BLOB_AUDIT_LOG_CATEGORIES, FlowLogs, type FlowLogsProps } from '../../../src/constructs/azure/flow-log';
 import { type Json, common, key, only, scope, synth, workspace } from './helpers';
 
 const props: FlowLogsProps = {
@@ -44,6 +44,16 @@ describe('FlowLogs', () => {
     });
     expect(storage.depends_on[0]).toContain('azurerm_role_assignment.');
     expect(only(json, 'azurerm_role_assignment')).toMatchObject({ scope: key.keyScope, role_definition_name: 'Key Vault Crypto Service Encryption User' });
+  });
+
+  it('logs every read, write and delete of the flow-log blobs to the workspace (PCI-DSS 10.3.2)', () => {
+    const setting = only(json, 'azurerm_monitor_diagnostic_setting');
+    expect(setting.target_resource_id).toMatch(/^\$\{azurerm_storage_account\.[\w-]+\.id\}\/blobServices\/default$/);
+    expect(setting.log_analytics_workspace_id).toBe(workspace.workspaceId);
+    expect(setting.log_analytics_destination_type).toBe('Dedicated');
+    expect(setting.enabled_log).toEqual([{ category: 'StorageRead' }, { category: 'StorageWrite' }, { category: 'StorageDelete' }]);
+    expect(setting.enabled_metric).toBeUndefined();
+    expect([...BLOB_AUDIT_LOG_CATEGORIES]).toEqual(['StorageRead', 'StorageWrite', 'StorageDelete']);
   });
 
   it('accepts a longer retention', () => {

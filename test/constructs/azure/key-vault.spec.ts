@@ -49,6 +49,14 @@ describe('KeyVault and VaultKey', () => {
     expect(etcd).toMatchObject({ key_size: 2048, rotation_policy: { automatic: { time_after_creation: 'P90D' }, expire_after: 'P730D' } });
   });
 
+  it('notifies 30 days before a key version expires, on every key', () => {
+    const keys = resources(json, 'azurerm_key_vault_key');
+    expect(keys).toHaveLength(2);
+    for (const key of keys) {
+      expect(key.rotation_policy).toMatchObject({ expire_after: 'P730D', notify_before_expiry: 'P30D' });
+    }
+  });
+
   it.each([
     ['a name with underscores', { name: 'kv_test' }, 'name must be 3-24 letters, digits and hyphens, starting with a letter, got "kv_test"'],
     ['a name over 24 characters', { name: 'kv-finplat-staging-toolong' }, 'got "kv-finplat-staging-toolong"'],
