@@ -125,9 +125,86 @@ describe.each([
     expect(addons.coredns.depends_on).toHaveLength(2);
   });
 
-  it('binds Vault, the load balancer controller and the EBS CSI driver through Pod Identity', () => {
+  it('binds Vault and the load balancer controller through standalone Pod Identity associations', () => {
     const associations = all(json, 'aws_eks_pod_identity_association').map((a) => `${a.namespace}/${a.service_account}`);
-    expect(associations.sort()).toEqual(['kube-system/aws-load-balancer-controller', 'kube-system/ebs-csi-controller-sa', 'vault/vault']);
+    expect(associations.sort()).toEqual(['kube-system/aws-load-balancer-controller', 'vault/vault']);
+  });
+
+  describe('VPC CNI and EBS CSI identities (CIS EKS 5.2.x)', () => {
+    // Node role names embed the cluster name token, so roles are matched by their name's suffix.
+    const roleNamed = (roleName: string): [string, Json] => {
+      const found = Object.entries(json.resource.aws_iam_role as Record<string, Json>).find(([, r]) => r.name === roleName || r.name.endsWith(roleName));
+      if (!found) throw new Error(`no role ${roleName}`);
+      return found;
+    };
+    const addon = (addonName: string): [string, Json] =>
+      Object.entries(json.resource.aws_eks_addon as Record<string, Json>).find(([, a]) => a.addon_name === addonName) as [string, Json];
+    const attachedTo = (roleKey: string): string[] =>
+      all(json, 'aws_iam_role_policy_attachment')
+        .filter((a) => a.role === `\${aws_iam_role.${roleKey}.name}`)
+        .map((a) => a.policy_arn);
+
+    it('keeps AmazonEKS_CNI_Policy off both node roles', () => {
+      for (const pool of ['app', 'security']) {
+        const [nodeRoleKey] = roleNamed(`-${pool}-node`);
+        expect(attachedTo(nodeRoleKey).sort()).toEqual([
+          'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly',
+          'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
+        ]);
+      }
+      const cniAttachments = all(json, 'aws_iam_role_policy_attachment').filter((a) => a.policy_arn.endsWith('/AmazonEKS_CNI_Policy'));
+      expect(cniAttachments).toHaveLength(1);
+    });
+
+    it('gives aws-node its own role with AmazonEKS_CNI_Policy, carried by the vpc-cni add-on', () => {
+      const [cniRoleKey] = roleNamed(`finplat-${config.environment}-vpc-cni`);
+      expect(attachedTo(cniRoleKey)).toEqual(['arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy']);
+      const [, vpcCni] = addon('vpc-cni');
+      expect(vpcCni.pod_identity_association).toEqual([{ role_arn: `\${aws_iam_role.${cniRoleKey}.arn}`, service_account: 'aws-node' }]);
+      expect(vpcCni.service_account_role_arn).toBeUndefined();
+    });
+
+    it('scopes the CNI role trust to Pod Identity for kube-system/aws-node of this cluster and account', () => {
+      const [clusterKey] = Object.keys(json.resource.aws_eks_cluster as Record<string, Json>);
+      const [, role] = roleNamed(`finplat-${config.environment}-vpc-cni`);
+      const [trust, ...rest] = (JSON.parse(role.assume_role_policy) as Json).Statement as Json[];
+      expect(rest).toHaveLength(0);
+      expect(trust).toEqual({
+        Effect: 'Allow',
+        Principal: { Service: 'pods.eks.amazonaws.com' },
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+        Condition: {
+          StringEquals: {
+            'aws:SourceAccount': config.accountId,
+            'aws:RequestTag/kubernetes-namespace': 'kube-system',
+            'aws:RequestTag/kubernetes-service-account': 'aws-node',
+          },
+          ArnEquals: { 'aws:SourceArn': `\${aws_eks_cluster.${clusterKey}.arn}` },
+        },
+      });
+    });
+
+    it('binds the EBS CSI role through the aws-ebs-csi-driver add-on, with no duplicate standalone association', () => {
+      const [ebsRoleKey, ebsRole] = roleNamed(`finplat-${config.environment}-ebs-csi`);
+      const [, ebsCsi] = addon('aws-ebs-csi-driver');
+      expect(ebsCsi.pod_identity_association).toEqual([{ role_arn: `\${aws_iam_role.${ebsRoleKey}.arn}`, service_account: 'ebs-csi-controller-sa' }]);
+      expect(JSON.parse(ebsRole.assume_role_policy).Statement[0].Condition.StringEquals).toMatchObject({
+        'aws:RequestTag/kubernetes-namespace': 'kube-system',
+        'aws:RequestTag/kubernetes-service-account': 'ebs-csi-controller-sa',
+      });
+      expect(attachedTo(ebsRoleKey)).toEqual(['arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy']);
+    });
+
+    it('orders Pod Identity agent -> vpc-cni -> node groups, so nodes start with the CNI that has its own role', () => {
+      const [agentKey] = addon('eks-pod-identity-agent');
+      const [cniKey, vpcCni] = addon('vpc-cni');
+      const [, ebsCsi] = addon('aws-ebs-csi-driver');
+      expect(vpcCni.depends_on).toContain(`aws_eks_addon.${agentKey}`);
+      expect(ebsCsi.depends_on).toContain(`aws_eks_addon.${agentKey}`);
+      const groups = all(json, 'aws_eks_node_group');
+      expect(groups).toHaveLength(2);
+      for (const g of groups) expect(g.depends_on).toContain(`aws_eks_addon.${cniKey}`);
+    });
   });
 
   it('exposes the cluster contract the baseline consumes', () => {

@@ -5,6 +5,7 @@
 import { type ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { BASELINE_SERVICE_ACCOUNTS, type ServiceAccountRef } from '../contract';
 
 export type AddonName = 'vpc-cni' | 'kube-proxy' | 'coredns' | 'eks-pod-identity-agent' | 'aws-ebs-csi-driver';
 
@@ -38,6 +39,24 @@ export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<AddonNa
   },
 };
 
+/** Add-ons that call AWS APIs, each from its own IAM role. */
+export type AddonWithIdentity = 'vpc-cni' | 'aws-ebs-csi-driver';
+
+/** The service account each of those add-ons runs as (fixed by the add-on's manifests). */
+export const ADDON_SERVICE_ACCOUNTS: Readonly<Record<AddonWithIdentity, ServiceAccountRef>> = {
+  'vpc-cni': { namespace: 'kube-system', name: 'aws-node' },
+  'aws-ebs-csi-driver': BASELINE_SERVICE_ACCOUNTS.ebsCsiController,
+};
+
+/** A Pod Identity role an add-on binds through its `pod_identity_association` block (a `PodIdentityRole` fits). */
+export interface AddonIdentityRef {
+  readonly roleArn: string;
+  /** Must be the add-on's own service account (ADDON_SERVICE_ACCOUNTS). */
+  readonly serviceAccount: ServiceAccountRef;
+  /** Resources granting the role its permissions; the add-on waits for them. */
+  readonly grants: readonly ITerraformDependable[];
+}
+
 export interface ClusterAddonsProps {
   readonly clusterName: string;
   /** Kubernetes minor version; selects the row of EKS_ADDON_VERSIONS. */
@@ -48,6 +67,12 @@ export interface ClusterAddonsProps {
    * @default - none
    */
   readonly afterNodes?: readonly ITerraformDependable[];
+  /**
+   * The Pod Identity role of each add-on that calls AWS. Required: without
+   * one the add-on would fall back to the node role, which then needs the
+   * add-on's permissions for every pod on the node (CIS EKS 5.2.x).
+   */
+  readonly identities: Readonly<Record<AddonWithIdentity, AddonIdentityRef>>;
 }
 
 export class ClusterAddons extends Construct {
@@ -61,7 +86,11 @@ export class ClusterAddons extends Construct {
         `cluster add-ons: no pinned add-on versions for kubernetesVersion "${props.kubernetesVersion}"; supported: ${Object.keys(EKS_ADDON_VERSIONS).join(', ')}`,
       );
     }
-    const addon = (name: AddonName, extra: { configurationValues?: string; dependsOn?: ITerraformDependable[] } = {}): EksAddon =>
+    validateIdentities(props.identities);
+    const addon = (
+      name: AddonName,
+      extra: Pick<ConstructorParameters<typeof EksAddon>[2], 'configurationValues' | 'dependsOn' | 'podIdentityAssociation'> = {},
+    ): EksAddon =>
       new EksAddon(this, name, {
         clusterName: props.clusterName,
         addonName: name,
@@ -71,15 +100,39 @@ export class ClusterAddons extends Construct {
         resolveConflictsOnUpdate: 'OVERWRITE',
         ...extra,
       });
-    const after = props.afterNodes ? [...props.afterNodes] : undefined;
+    const after = props.afterNodes ? [...props.afterNodes] : [];
+    // Pod Identity: short-lived, per-service-account AWS credentials (no node-role sharing).
+    const podIdentityAgent = addon('eks-pod-identity-agent');
+    // The add-on owns the association (created before its pods start). It waits for the Pod Identity agent,
+    // which serves the credentials on each node, and for the role's policies, so its pods never start unpermitted.
+    const withIdentity = (name: AddonWithIdentity) => ({
+      podIdentityAssociation: [{ roleArn: props.identities[name].roleArn, serviceAccount: ADDON_SERVICE_ACCOUNTS[name].name }],
+      dependsOn: [podIdentityAgent, ...props.identities[name].grants],
+    });
+    const ebsCsi = withIdentity('aws-ebs-csi-driver');
     this.addons = {
       // PCI-DSS 1.3 / CIS EKS 4.4.x: NetworkPolicy enforced by the VPC CNI's eBPF agent.
-      'vpc-cni': addon('vpc-cni', { configurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }) }),
+      // CIS EKS 5.2.x: ENI/IP permissions on aws-node's own role, not the node role.
+      'vpc-cni': addon('vpc-cni', { configurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }), ...withIdentity('vpc-cni') }),
       'kube-proxy': addon('kube-proxy'),
-      // Pod Identity: short-lived, per-service-account AWS credentials (no node-role sharing).
-      'eks-pod-identity-agent': addon('eks-pod-identity-agent'),
-      coredns: addon('coredns', { dependsOn: after }),
-      'aws-ebs-csi-driver': addon('aws-ebs-csi-driver', { dependsOn: after }),
+      'eks-pod-identity-agent': podIdentityAgent,
+      coredns: addon('coredns', { dependsOn: after.length > 0 ? after : undefined }),
+      'aws-ebs-csi-driver': addon('aws-ebs-csi-driver', { ...ebsCsi, dependsOn: [...after, ...ebsCsi.dependsOn] }),
     };
+  }
+}
+
+function validateIdentities(identities: ClusterAddonsProps['identities']): void {
+  for (const name of Object.keys(ADDON_SERVICE_ACCOUNTS) as AddonWithIdentity[]) {
+    const identity = identities[name] as AddonIdentityRef | undefined;
+    const expected = ADDON_SERVICE_ACCOUNTS[name];
+    if (!identity) {
+      throw new Error(`cluster add-ons: ${name} needs a pod identity role for ${expected.namespace}/${expected.name}; without one it falls back to the node role`);
+    }
+    const { namespace, name: account } = identity.serviceAccount;
+    if (Token.isUnresolved(namespace) || Token.isUnresolved(account)) continue;
+    if (namespace !== expected.namespace || account !== expected.name) {
+      throw new Error(`cluster add-ons: the ${name} role must be bound to ${expected.namespace}/${expected.name}, got ${namespace}/${account}`);
+    }
   }
 }

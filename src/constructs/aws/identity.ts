@@ -3,6 +3,7 @@
  * role per service account, trusted only by this cluster's Pod Identity
  * service, with a policy scoped to what that component does.
  */
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -27,10 +28,23 @@ export interface PodIdentityRoleProps {
    * @default - none
    */
   readonly managedPolicyArns?: readonly string[];
+  /**
+   * Who owns the Pod Identity association. `'addon'`: the EKS managed add-on
+   * that runs the service account binds the role through its
+   * `pod_identity_association` block, so EKS creates the association with the
+   * add-on, before its pods start, and removes it with the add-on. A second,
+   * standalone association for the same service account would conflict.
+   * @default 'standalone' - this construct creates an `aws_eks_pod_identity_association`
+   */
+  readonly association?: 'standalone' | 'addon';
 }
 
 export class PodIdentityRole extends Construct {
   readonly roleArn: string;
+  /** The one service account the role is bound to (and whose session tags its trust policy requires). */
+  readonly serviceAccount: ServiceAccountRef;
+  /** The resources that give the role its permissions: consumers wait for them so pods never start unpermitted. */
+  readonly grants: readonly ITerraformDependable[];
   /** Pod Identity lives entirely in EKS: no service-account annotations or pod labels. */
   readonly binding: WorkloadIdentityBinding;
 
@@ -39,6 +53,10 @@ export class PodIdentityRole extends Construct {
     if (props.statements.length === 0 && (props.managedPolicyArns ?? []).length === 0) {
       throw new Error(`pod identity role ${props.roleName}: give it statements or managedPolicyArns; a role with no permissions is a wiring mistake`);
     }
+    const association = props.association ?? 'standalone';
+    if (association !== 'standalone' && association !== 'addon') {
+      throw new Error(`pod identity role ${props.roleName}: association must be 'standalone' or 'addon', got "${String(association)}"`);
+    }
     const role = new IamRole(this, 'role', {
       name: props.roleName,
       assumeRolePolicy: policyDocument([
@@ -46,22 +64,36 @@ export class PodIdentityRole extends Construct {
           Effect: 'Allow',
           Principal: { Service: 'pods.eks.amazonaws.com' },
           Action: ['sts:AssumeRole', 'sts:TagSession'],
-          // Confused-deputy protection: only Pod Identity acting for this account's cluster.
-          Condition: { StringEquals: { 'aws:SourceAccount': props.accountId }, ArnEquals: { 'aws:SourceArn': props.clusterArn } },
+          Condition: {
+            StringEquals: {
+              // Confused-deputy protection: only Pod Identity acting for this account's cluster (with ArnEquals below).
+              'aws:SourceAccount': props.accountId,
+              // Least privilege: Pod Identity tags the session with the pod's namespace and service account, so
+              // only that one service account can use the role, even if another association names it.
+              'aws:RequestTag/kubernetes-namespace': props.serviceAccount.namespace,
+              'aws:RequestTag/kubernetes-service-account': props.serviceAccount.name,
+            },
+            ArnEquals: { 'aws:SourceArn': props.clusterArn },
+          },
         },
       ]),
     });
+    const grants: ITerraformDependable[] = [];
     if (props.statements.length > 0) {
-      new IamRolePolicy(this, 'policy', { role: role.id, name: 'least-privilege', policy: policyDocument(props.statements) });
+      grants.push(new IamRolePolicy(this, 'policy', { role: role.id, name: 'least-privilege', policy: policyDocument(props.statements) }));
     }
-    (props.managedPolicyArns ?? []).forEach((policyArn, i) => new IamRolePolicyAttachment(this, `managed-${i}`, { role: role.name, policyArn }));
-    new EksPodIdentityAssociation(this, 'association', {
-      clusterName: props.clusterName,
-      namespace: props.serviceAccount.namespace,
-      serviceAccount: props.serviceAccount.name,
-      roleArn: role.arn,
-    });
+    (props.managedPolicyArns ?? []).forEach((policyArn, i) => grants.push(new IamRolePolicyAttachment(this, `managed-${i}`, { role: role.name, policyArn })));
+    if (association === 'standalone') {
+      new EksPodIdentityAssociation(this, 'association', {
+        clusterName: props.clusterName,
+        namespace: props.serviceAccount.namespace,
+        serviceAccount: props.serviceAccount.name,
+        roleArn: role.arn,
+      });
+    }
     this.roleArn = role.arn;
+    this.serviceAccount = { ...props.serviceAccount };
+    this.grants = grants;
     this.binding = { serviceAccount: { ...props.serviceAccount }, serviceAccountAnnotations: {}, podLabels: {} };
   }
 }
@@ -91,6 +123,12 @@ export function ebsCsiKeyStatements(volumeKeyArn: string): PolicyStatement[] {
 }
 
 export const EBS_CSI_MANAGED_POLICY = 'arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy';
+
+/**
+ * VPC CNI (IPv4 clusters): ENI and IP address management, held by the
+ * aws-node service account's own role instead of every node (CIS EKS 5.2.x).
+ */
+export const VPC_CNI_MANAGED_POLICY = 'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy';
 
 export interface LoadBalancerControllerScope {
   readonly region: string;

@@ -12,11 +12,15 @@ import type { NodeTaint } from '../contract';
 import { serviceTrustPolicy } from './iam';
 import type { KeyRef } from './kms';
 
-/** AWS managed policies a worker node needs (join, image pulls, pod networking). */
+/**
+ * AWS managed policies a worker node needs (join, Pod Identity agent, image pulls).
+ * No AmazonEKS_CNI_Policy (CIS EKS 5.2.x): ENI/IP management belongs to the
+ * aws-node service account's own Pod Identity role, so a compromised node or
+ * pod cannot reach those EC2 network permissions through the node role.
+ */
 export const NODE_MANAGED_POLICIES = [
   'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
   'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly',
-  'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy',
 ] as const;
 
 export interface NodePoolProps {

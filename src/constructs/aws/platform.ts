@@ -4,19 +4,21 @@
  * Holds no environment names: every difference between environments
  * arrives as a prop value.
  */
-import { Fn } from 'cdktf';
+import { Fn, dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   APP_POOL_LABELS,
   BASELINE_SERVICE_ACCOUNTS,
   type ClusterContract,
   SECURITY_POOL_PLACEMENT,
+  type ServiceAccountRef,
 } from '../contract';
-import { ClusterAddons } from './addons';
+import { ADDON_SERVICE_ACCOUNTS, ClusterAddons } from './addons';
 import { Cluster, type PublicEndpointAccess } from './cluster';
 import {
   EBS_CSI_MANAGED_POLICY,
   PodIdentityRole,
+  VPC_CNI_MANAGED_POLICY,
   ebsCsiKeyStatements,
   loadBalancerControllerStatements,
   vaultUnsealStatements,
@@ -138,15 +140,11 @@ export class AwsPlatform extends Construct {
       taint: SECURITY_POOL_PLACEMENT.taint,
     });
 
-    this.addons = new ClusterAddons(this, 'addons', {
-      clusterName,
-      kubernetesVersion: props.kubernetesVersion,
-      afterNodes: [this.appPool.nodeGroup, this.securityPool.nodeGroup],
-    });
-
-    this.webAcl = new WebAcl(this, 'waf', { name, logKey: this.logKey, logRetentionDays: props.logRetentionDays });
-
-    const identity = (roleId: string, sa: (typeof BASELINE_SERVICE_ACCOUNTS)[keyof typeof BASELINE_SERVICE_ACCOUNTS], rest: Pick<ConstructorParameters<typeof PodIdentityRole>[2], 'statements' | 'managedPolicyArns'>) =>
+    const identity = (
+      roleId: string,
+      sa: ServiceAccountRef,
+      rest: Pick<ConstructorParameters<typeof PodIdentityRole>[2], 'statements' | 'managedPolicyArns' | 'association'>,
+    ) =>
       new PodIdentityRole(this, `${roleId}-role`, {
         clusterName,
         clusterArn: this.cluster.clusterArn,
@@ -155,13 +153,35 @@ export class AwsPlatform extends Construct {
         serviceAccount: sa,
         ...rest,
       });
+    // CIS EKS 5.2.x: the CNI's ENI/IP permissions live on aws-node's own role, not on every node.
+    const vpcCni = identity('vpc-cni', ADDON_SERVICE_ACCOUNTS['vpc-cni'], {
+      statements: [],
+      managedPolicyArns: [VPC_CNI_MANAGED_POLICY],
+      association: 'addon',
+    });
+    const ebsCsi = identity('ebs-csi', ADDON_SERVICE_ACCOUNTS['aws-ebs-csi-driver'], {
+      statements: ebsCsiKeyStatements(this.volumeKey.keyArn),
+      managedPolicyArns: [EBS_CSI_MANAGED_POLICY],
+      association: 'addon',
+    });
+
+    this.addons = new ClusterAddons(this, 'addons', {
+      clusterName,
+      kubernetesVersion: props.kubernetesVersion,
+      afterNodes: [this.appPool.nodeGroup, this.securityPool.nodeGroup],
+      identities: { 'vpc-cni': vpcCni, 'aws-ebs-csi-driver': ebsCsi },
+    });
+    // Nodes join only once the managed CNI (and, before it, the Pod Identity agent) is installed: the node
+    // role no longer carries CNI permissions, so a node must start with the aws-node that has its own role.
+    for (const pool of [this.appPool, this.securityPool]) {
+      pool.nodeGroup.dependsOn = [...(pool.nodeGroup.dependsOn ?? []), dependable(this.addons.addons['vpc-cni'])];
+    }
+
+    this.webAcl = new WebAcl(this, 'waf', { name, logKey: this.logKey, logRetentionDays: props.logRetentionDays });
+
     const vault = identity('vault-unseal', BASELINE_SERVICE_ACCOUNTS.vault, { statements: vaultUnsealStatements(this.unsealKey.keyArn) });
     const lbController = identity('aws-lb-controller', BASELINE_SERVICE_ACCOUNTS.awsLoadBalancerController, {
       statements: loadBalancerControllerStatements({ region, accountId, clusterName: name, webAclArn: this.webAcl.webAclArn }),
-    });
-    const ebsCsi = identity('ebs-csi', BASELINE_SERVICE_ACCOUNTS.ebsCsiController, {
-      statements: ebsCsiKeyStatements(this.volumeKey.keyArn),
-      managedPolicyArns: [EBS_CSI_MANAGED_POLICY],
     });
 
     this.contract = {

@@ -1,6 +1,11 @@
 import { BASELINE_SERVICE_ACCOUNTS } from '../../../src/constructs/contract';
-import { PodIdentityRole, loadBalancerControllerStatements, vaultUnsealStatements } from '../../../src/constructs/aws/identity';
-import { type Json, only, statementsOf, synth } from './helpers';
+import {
+  PodIdentityRole,
+  VPC_CNI_MANAGED_POLICY,
+  loadBalancerControllerStatements,
+  vaultUnsealStatements,
+} from '../../../src/constructs/aws/identity';
+import { type Json, only, resources, statementsOf, synth } from './helpers';
 
 const unsealKeyArn = 'arn:aws:kms:eu-west-1:111111111111:key/unseal';
 const clusterArn = 'arn:aws:eks:eu-west-1:111111111111:cluster/test';
@@ -21,13 +26,20 @@ describe('PodIdentityRole for Vault', () => {
     });
   });
 
-  it('is assumable only by EKS Pod Identity for this cluster and account', () => {
+  it('is assumable only by EKS Pod Identity for this cluster and account, for the vault/vault service account', () => {
     const [trust] = statementsOf(only(json, 'aws_iam_role').assume_role_policy);
     expect(trust).toEqual({
       Effect: 'Allow',
       Principal: { Service: 'pods.eks.amazonaws.com' },
       Action: ['sts:AssumeRole', 'sts:TagSession'],
-      Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' }, ArnEquals: { 'aws:SourceArn': clusterArn } },
+      Condition: {
+        StringEquals: {
+          'aws:SourceAccount': '111111111111',
+          'aws:RequestTag/kubernetes-namespace': 'vault',
+          'aws:RequestTag/kubernetes-service-account': 'vault',
+        },
+        ArnEquals: { 'aws:SourceArn': clusterArn },
+      },
     });
   });
 
@@ -56,6 +68,68 @@ describe('PodIdentityRole for Vault', () => {
           }),
       ),
     ).toThrow('pod identity role test-empty: give it statements or managedPolicyArns');
+  });
+});
+
+describe('PodIdentityRole for the VPC CNI (association owned by the add-on)', () => {
+  let json: Json;
+  let role: PodIdentityRole;
+  beforeAll(() => {
+    json = synth((scope) => {
+      role = new PodIdentityRole(scope, 'vpc-cni', {
+        clusterName: 'test',
+        clusterArn,
+        accountId: '111111111111',
+        roleName: 'test-vpc-cni',
+        serviceAccount: { namespace: 'kube-system', name: 'aws-node' },
+        statements: [],
+        managedPolicyArns: [VPC_CNI_MANAGED_POLICY],
+        association: 'addon',
+      });
+    });
+  });
+
+  it('trusts Pod Identity only for kube-system/aws-node of this cluster and account', () => {
+    const [trust] = statementsOf(only(json, 'aws_iam_role').assume_role_policy);
+    expect(trust.Principal).toEqual({ Service: 'pods.eks.amazonaws.com' });
+    expect(trust.Action).toEqual(['sts:AssumeRole', 'sts:TagSession']);
+    expect(trust.Condition).toEqual({
+      StringEquals: {
+        'aws:SourceAccount': '111111111111',
+        'aws:RequestTag/kubernetes-namespace': 'kube-system',
+        'aws:RequestTag/kubernetes-service-account': 'aws-node',
+      },
+      ArnEquals: { 'aws:SourceArn': clusterArn },
+    });
+  });
+
+  it('carries AmazonEKS_CNI_Policy and nothing else', () => {
+    expect(only(json, 'aws_iam_role_policy_attachment').policy_arn).toBe('arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy');
+    expect(resources(json, 'aws_iam_role_policy')).toHaveLength(0);
+    expect(role.grants).toHaveLength(1);
+  });
+
+  it('leaves the association to the add-on (no standalone association to conflict with it)', () => {
+    expect(resources(json, 'aws_eks_pod_identity_association')).toHaveLength(0);
+    expect(role.serviceAccount).toEqual({ namespace: 'kube-system', name: 'aws-node' });
+  });
+
+  it('rejects an unknown association owner', () => {
+    expect(() =>
+      synth(
+        (scope) =>
+          new PodIdentityRole(scope, 'bad', {
+            clusterName: 'test',
+            clusterArn,
+            accountId: '111111111111',
+            roleName: 'test-bad',
+            serviceAccount: { namespace: 'kube-system', name: 'aws-node' },
+            statements: [],
+            managedPolicyArns: [VPC_CNI_MANAGED_POLICY],
+            association: 'irsa' as 'addon',
+          }),
+      ),
+    ).toThrow(`pod identity role test-bad: association must be 'standalone' or 'addon', got "irsa"`);
   });
 });
 

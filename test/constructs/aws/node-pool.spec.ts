@@ -61,6 +61,13 @@ describe('NodePool (security pool)', () => {
   it('gives nodes only the AWS managed worker policies', () => {
     expect(resources(json, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn).sort()).toEqual([...NODE_MANAGED_POLICIES].sort());
   });
+
+  it('keeps the CNI policy off the node role (CIS EKS 5.2.x: aws-node has its own role)', () => {
+    const policies = resources(json, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn);
+    expect(policies).not.toContain('arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy');
+    expect(policies.sort()).toEqual(['arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly', 'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy']);
+    expect(resources(json, 'aws_iam_role_policy')).toHaveLength(0);
+  });
 });
 
 describe('NodePool without taint', () => {
