@@ -1,4 +1,5 @@
-// Registers cdktf's jest matchers (toHaveResourceWithProperties, ...).
+// Registers cdktf's jest matchers (toHaveResourceWithProperties, ...) and their types.
 import { Testing } from 'cdktf';
+import type {} from 'cdktf/lib/testing/adapters/jest';
 
 Testing.setupJest();
