@@ -18,22 +18,12 @@ set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
-start=$SECONDS
-KUBE_VERSION="${KUBE_VERSION:-1.33}"
-failures=()
-notes=()
+verify_name=verify-charts
+# log, fail, ensure_tools, the schema-validation steps and finish_summary (shared with verify-policies.sh).
+# shellcheck source=scripts/lib/schema-validation.sh
+source scripts/lib/schema-validation.sh
 
-log() { echo "[verify-charts] $*"; }
-fail() { echo "[verify-charts] FAIL: $*" >&2; failures+=("$*"); }
-
-for tool in helm kubectl-validate kyverno; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    log "$tool not on PATH; sourcing .ci/tools.sh"
-    # shellcheck source=.ci/tools.sh
-    source .ci/tools.sh
-    break
-  fi
-done
+ensure_tools helm kubectl-validate kyverno
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -135,38 +125,13 @@ for chart in charts/*/; do
 done
 
 # --- 3. schema validation -------------------------------------------------------------------
-crd_status="NOT VALIDATED"
-if [[ -z "${UPSTREAM_DIR:-}" || ! -d "${UPSTREAM_DIR:-/nonexistent}/crds" ]]; then
-  echo "[verify-charts] !!! SCHEMA/CRD VALIDATION DID NOT RUN: UPSTREAM_DIR='${UPSTREAM_DIR:-}' has no crds/ directory." >&2
-  if [[ "${ALLOW_SKIP_CRD_VALIDATION:-}" == "1" ]]; then
-    echo "[verify-charts] !!! ALLOW_SKIP_CRD_VALIDATION=1: continuing WITHOUT schema validation." >&2
-    notes+=("schema validation SKIPPED by ALLOW_SKIP_CRD_VALIDATION=1")
-  else
-    fail "schema validation did not run (set UPSTREAM_DIR, e.g. ../shared/upstream, or ALLOW_SKIP_CRD_VALIDATION=1)"
-  fi
-else
-  crd_dirs="$(find "$UPSTREAM_DIR/crds" -mindepth 1 -type d | sort | paste -sd, -)"
-  validate() { kubectl-validate --version "$KUBE_VERSION" --local-crds "$crd_dirs" "$@"; }
-  neg=0
-  for f in test/fixtures/invalid/*.yaml; do
-    if out="$(validate "$f" 2>&1)"; then
-      fail "validator ACCEPTED invalid fixture $f"
-    elif grep -qE 'failed to locate OpenAPI spec|failed to retrieve validator' <<<"$out"; then
-      fail "validator rejected $f only because a schema is missing (CRDs not loaded?)"
-    else
-      neg=$((neg + 1))
-    fi
-  done
-  [[ $neg -gt 0 ]] || fail "no invalid fixtures found in test/fixtures/invalid"
+schema_validation_prelude
+if $schema_ready; then
+  schema_negative_selftest
   if [[ ${#rendered_files[@]} -eq 0 ]]; then
     fail "nothing rendered to validate"
-  elif validate "${rendered_files[@]}" >"$work/validate.log" 2>&1; then
-    crd_status="OK"
-    log "schema: ${#rendered_files[@]} rendered files valid (k8s $KUBE_VERSION + CRDs from $UPSTREAM_DIR/crds); invalid fixtures rejected: $neg"
   else
-    grep -B1 -A3 'ERROR' "$work/validate.log" | sed 's/^/    /' >&2 || cat "$work/validate.log" >&2
-    crd_status="FAILED"
-    fail "schema validation of rendered manifests failed"
+    schema_validate_files "rendered files" "schema validation of rendered manifests failed" "${rendered_files[@]}"
   fi
 
   # --- 4. consistency with the upstream charts the baseline feeds ---------------------------
@@ -187,11 +152,4 @@ else
 fi
 
 # --- summary ------------------------------------------------------------------------------------
-elapsed=$((SECONDS - start))
-for n in "${notes[@]}"; do log "note: $n"; done
-if [[ ${#failures[@]} -eq 0 ]]; then
-  echo "verify-charts: PASS ($charts chart(s), $renders render(s) linted and templated, $negatives negative checks, schema: $crd_status; ${elapsed}s)"
-else
-  echo "verify-charts: FAIL (${#failures[@]} problem(s): ${failures[*]}; ${elapsed}s)"
-  exit 1
-fi
+finish_summary "$charts chart(s), $renders render(s) linted and templated, $negatives negative checks, schema: $crd_status"

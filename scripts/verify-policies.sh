@@ -21,23 +21,13 @@ set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
-start=$SECONDS
-KUBE_VERSION="${KUBE_VERSION:-1.33}"
 PORT="${SIGNATURE_REGISTRY_PORT:-5123}"
-failures=()
-notes=()
+verify_name=verify-policies
+# log, fail, ensure_tools, the schema-validation steps and finish_summary (shared with verify-charts.sh).
+# shellcheck source=scripts/lib/schema-validation.sh
+source scripts/lib/schema-validation.sh
 
-log() { echo "[verify-policies] $*"; }
-fail() { echo "[verify-policies] FAIL: $*" >&2; failures+=("$*"); }
-
-for tool in kyverno kubectl-validate crane registry cosign; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    log "$tool not on PATH; sourcing .ci/tools.sh"
-    # shellcheck source=.ci/tools.sh
-    source .ci/tools.sh
-    break
-  fi
-done
+ensure_tools kyverno kubectl-validate crane registry cosign
 
 work="$(mktemp -d)"
 registry_pid=""
@@ -165,31 +155,10 @@ else
 fi
 
 # --- 4. schema validation -----------------------------------------------------------------------
-crd_status="NOT VALIDATED"
-if [[ -z "${UPSTREAM_DIR:-}" || ! -d "${UPSTREAM_DIR:-/nonexistent}/crds" ]]; then
-  echo "[verify-policies] !!! SCHEMA/CRD VALIDATION DID NOT RUN: UPSTREAM_DIR='${UPSTREAM_DIR:-}' has no crds/ directory." >&2
-  if [[ "${ALLOW_SKIP_CRD_VALIDATION:-}" == "1" ]]; then
-    echo "[verify-policies] !!! ALLOW_SKIP_CRD_VALIDATION=1: continuing WITHOUT schema validation." >&2
-    notes+=("schema validation SKIPPED by ALLOW_SKIP_CRD_VALIDATION=1")
-  else
-    fail "schema validation did not run (set UPSTREAM_DIR, e.g. ../shared/upstream, or ALLOW_SKIP_CRD_VALIDATION=1)"
-  fi
-else
-  crd_dirs="$(find "$UPSTREAM_DIR/crds" -mindepth 1 -type d | sort | paste -sd, -)"
-  validate() { kubectl-validate --version "$KUBE_VERSION" --local-crds "$crd_dirs" "$@"; }
-
+schema_validation_prelude
+if $schema_ready; then
   # 4a. negative self-test: each invalid fixture must be rejected for a schema reason.
-  neg=0
-  for f in test/fixtures/invalid/*.yaml; do
-    if out="$(validate "$f" 2>&1)"; then
-      fail "validator ACCEPTED invalid fixture $f"
-    elif grep -qE 'failed to locate OpenAPI spec|failed to retrieve validator' <<<"$out"; then
-      fail "validator rejected $f only because a schema is missing (CRDs not loaded?)"
-    else
-      neg=$((neg + 1))
-    fi
-  done
-  [[ $neg -gt 0 ]] || fail "no invalid fixtures found in test/fixtures/invalid"
+  schema_negative_selftest
 
   # 4b. every Kubernetes object under policies/. kyverno-test.yaml is checked against the
   # cli.kyverno.io Test CRD; Values files (CLI-only, no CRD exists) are listed and skipped.
@@ -198,23 +167,11 @@ else
   while IFS= read -r f; do
     if grep -qE '^kind:\s*Values\s*$' "$f"; then skipped+=("$f"); else files+=("$f"); fi
   done < <(find policies -type f \( -name '*.yaml' -o -name '*.yml' \) | sort)
-  if validate "${files[@]}" >"$work/validate.log" 2>&1; then
-    crd_status="OK"
-    log "schema: ${#files[@]} files valid (k8s $KUBE_VERSION + CRDs from $UPSTREAM_DIR/crds); invalid fixtures rejected: $neg"
+  schema_validate_files "files" "schema validation of policies/ failed" "${files[@]}"
+  if [[ "$crd_status" == OK ]]; then
     log "schema: skipped (kind Values, CLI-only): ${skipped[*]:-none}"
-  else
-    grep -B1 -A3 'ERROR' "$work/validate.log" | sed 's/^/    /' >&2 || cat "$work/validate.log" >&2
-    crd_status="FAILED"
-    fail "schema validation of policies/ failed"
   fi
 fi
 
 # --- summary -----------------------------------------------------------------------------------
-elapsed=$((SECONDS - start))
-for n in "${notes[@]}"; do log "note: $n"; done
-if [[ ${#failures[@]} -eq 0 ]]; then
-  echo "verify-policies: PASS ($policy_count policies; kyverno test: ${summary:-n/a}; schema: $crd_status; ${elapsed}s)"
-else
-  echo "verify-policies: FAIL (${#failures[@]} problem(s): ${failures[*]}; ${elapsed}s)"
-  exit 1
-fi
+finish_summary "$policy_count policies; kyverno test: ${summary:-n/a}; schema: $crd_status"

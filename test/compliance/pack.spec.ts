@@ -44,6 +44,27 @@ function outdir(): string {
   return mkdtempSync(join(tmpdir(), 'compliance-'));
 }
 
+/**
+ * Builds one stack named `stackName` in a fresh app (own outdir), applies the packs and
+ * synthesizes; returns the synth error (if any) instead of throwing it.
+ */
+function synthWithPacks(
+  stackName: string,
+  build: (stack: TerraformStack) => void,
+): { dir: string; error: Error | undefined; packs: readonly CompliancePack[] } {
+  const dir = outdir();
+  const app = new App({ outdir: dir });
+  build(new TerraformStack(app, stackName));
+  const packs = applyCompliancePacks(app);
+  let error: Error | undefined;
+  try {
+    app.synth();
+  } catch (e) {
+    error = e as Error;
+  }
+  return { dir, error, packs };
+}
+
 describe('compliance packs on a compliant stack with a suppression', () => {
   let dir: string;
   let packs: readonly CompliancePack[];
@@ -232,18 +253,11 @@ describe.each([
   let error: Error | undefined;
 
   beforeAll(() => {
-    dir = outdir();
-    const app = new App({ outdir: dir });
-    const stack = new TerraformStack(app, 'gcp-dev-platform');
-    new GcsBackend(stack, { bucket: 'finplat-dev-tfstate', prefix: 'platform/gcp-dev-platform', ...encryption });
-    new GoogleProvider(stack, 'google', { project: 'finplat-dev-0001', region: 'europe-west2' });
-    new KmsCryptoKey(stack, 'etcd-key', { name: 'etcd', keyRing: 'projects/p/locations/europe-west2/keyRings/platform', rotationPeriod: '7776000s' });
-    applyCompliancePacks(app);
-    try {
-      app.synth();
-    } catch (e) {
-      error = e as Error;
-    }
+    ({ dir, error } = synthWithPacks('gcp-dev-platform', (stack) => {
+      new GcsBackend(stack, { bucket: 'finplat-dev-tfstate', prefix: 'platform/gcp-dev-platform', ...encryption });
+      new GoogleProvider(stack, 'google', { project: 'finplat-dev-0001', region: 'europe-west2' });
+      new KmsCryptoKey(stack, 'etcd-key', { name: 'etcd', keyRing: 'projects/p/locations/europe-west2/keyRings/platform', rotationPeriod: '7776000s' });
+    }));
   });
 
   it('fails synth before writing the stack', () => {
@@ -267,23 +281,16 @@ describe('compliance packs on a non-compliant stack', () => {
   let packs: readonly CompliancePack[];
 
   beforeAll(() => {
-    dir = outdir();
-    const app = new App({ outdir: dir });
-    const stack = new TerraformStack(app, 'aws-dev-platform');
-    new S3Backend(stack, { bucket: 'state', key: 'k', region: 'eu-west-1', encrypt: true });
-    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-    new EksCluster(stack, 'cluster', {
-      name: 'c',
-      roleArn: 'arn:aws:iam::111122223333:role/eks',
-      vpcConfig: { subnetIds: ['subnet-a', 'subnet-b'], endpointPrivateAccess: true, endpointPublicAccess: true },
-    });
-    new KmsKey(stack, 'key', { enableKeyRotation: true });
-    packs = applyCompliancePacks(app);
-    try {
-      app.synth();
-    } catch (e) {
-      error = e as Error;
-    }
+    ({ dir, error, packs } = synthWithPacks('aws-dev-platform', (stack) => {
+      new S3Backend(stack, { bucket: 'state', key: 'k', region: 'eu-west-1', encrypt: true });
+      new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+      new EksCluster(stack, 'cluster', {
+        name: 'c',
+        roleArn: 'arn:aws:iam::111122223333:role/eks',
+        vpcConfig: { subnetIds: ['subnet-a', 'subnet-b'], endpointPrivateAccess: true, endpointPublicAccess: true },
+      });
+      new KmsKey(stack, 'key', { enableKeyRotation: true });
+    }));
   });
 
   it('fails synth before writing the stack', () => {

@@ -3,21 +3,16 @@
  * config -> props mapping, the environment differences that come only from
  * config values, the cluster contract, and the opt-outs prod refuses.
  */
-import { Testing } from 'cdktf';
 import { awsDev, awsProd } from '../../src/config/environments/aws';
 import type { AwsEnvironmentConfig } from '../../src/config/schema';
 import { formatProblem, validateEnvironment } from '../../src/config/validate';
 import { AwsPlatformStack } from '../../src/stacks/aws-platform-stack';
+import { type Json, resources as all, synthStack } from '../helpers/terraform-json';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const build = (config: AwsEnvironmentConfig): { stack: AwsPlatformStack; json: Json } =>
+  synthStack((app) => new AwsPlatformStack(app, `aws-${config.environment}-platform`, { config }), { stackTraces: false });
 
-function build(config: AwsEnvironmentConfig): { stack: AwsPlatformStack; json: Json } {
-  const app = Testing.app({ stackTraces: false });
-  const stack = new AwsPlatformStack(app, `aws-${config.environment}-platform`, { config });
-  return { stack, json: JSON.parse(Testing.synth(stack)) as Json };
-}
-
-const all = (json: Json, type: string): Json[] => Object.values((json.resource?.[type] ?? {}) as Record<string, Json>);
+// Asserts (expect) rather than throws, unlike the shared helpers: kept as this spec had it.
 const one = (json: Json, type: string): Json => {
   const list = all(json, type);
   expect(list).toHaveLength(1);

@@ -1,32 +1,12 @@
-import { DefaultTokenResolver, StringConcat, Testing, Tokenization } from 'cdktf';
 import { azureDev, azureProd } from '../../src/config/environments/azure';
 import type { AzureEnvironmentConfig } from '../../src/config/schema';
 import { BASELINE_SERVICE_ACCOUNTS, SECURITY_POOL_PLACEMENT } from '../../src/constructs/contract';
 import { CONTROL_PLANE_LOG_CATEGORIES } from '../../src/constructs/azure/cluster';
 import { AzurePlatformStack } from '../../src/stacks/azure-platform-stack';
+import { type Json, named as one, resolve, resources as all, synthStack } from '../helpers/terraform-json';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- synthesized Terraform JSON is untyped
-
-function synth(config: AzureEnvironmentConfig): { stack: AzurePlatformStack; json: Json } {
-  const app = Testing.app();
-  const stack = new AzurePlatformStack(app, `azure-${config.environment}-platform`, { config });
-  return { stack, json: JSON.parse(Testing.synth(stack)) as Json };
-}
-
-/** Renders a token the way it lands in Terraform JSON. */
-function resolve(stack: AzurePlatformStack, value: unknown): string {
-  return String(Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()), preparing: false }));
-}
-
-function all(json: Json, type: string): Json[] {
-  return Object.values((json.resource?.[type] ?? {}) as Record<string, Json>);
-}
-
-function one(json: Json, type: string, pathPart?: string): Json {
-  const entries = Object.entries((json.resource?.[type] ?? {}) as Record<string, Json>).filter(([id]) => !pathPart || id.includes(pathPart));
-  if (entries.length !== 1) throw new Error(`expected one ${type} matching ${pathPart ?? '*'}, found ${entries.length}`);
-  return entries[0][1];
-}
+const synth = (config: AzureEnvironmentConfig): { stack: AzurePlatformStack; json: Json } =>
+  synthStack((app) => new AzurePlatformStack(app, `azure-${config.environment}-platform`, { config }));
 
 describe.each([
   ['dev', azureDev],

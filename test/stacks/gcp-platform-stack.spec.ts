@@ -1,33 +1,13 @@
-import { DefaultTokenResolver, StringConcat, Testing, Tokenization } from 'cdktf';
 import { gcpDev, gcpProd } from '../../src/config/environments/gcp';
 import type { GcpEnvironmentConfig } from '../../src/config/schema';
 import { BASELINE_SERVICE_ACCOUNTS, SECURITY_POOL_PLACEMENT } from '../../src/constructs/contract';
 import { CLUSTER_LOG_COMPONENTS } from '../../src/constructs/gcp/cluster';
 import { GKE_BACKEND_CONFIG_ANNOTATION, GKE_FRONTEND_CONFIG_ANNOTATION } from '../../src/constructs/gcp/cloud-armor';
 import { GcpPlatformStack } from '../../src/stacks/gcp-platform-stack';
+import { type Json, named as one, resolve, resources as all, synthStack } from '../helpers/terraform-json';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-function synth(config: GcpEnvironmentConfig): { stack: GcpPlatformStack; json: Json } {
-  const app = Testing.app();
-  const stack = new GcpPlatformStack(app, `gcp-${config.environment}-platform`, { config });
-  return { stack, json: JSON.parse(Testing.synth(stack)) as Json };
-}
-
-/** Renders a token the way it lands in Terraform JSON. */
-function resolve(stack: GcpPlatformStack, value: unknown): string {
-  return String(Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()), preparing: false }));
-}
-
-function all(json: Json, type: string): Json[] {
-  return Object.values((json.resource?.[type] ?? {}) as Record<string, Json>);
-}
-
-function one(json: Json, type: string, pathPart?: string): Json {
-  const entries = Object.entries((json.resource?.[type] ?? {}) as Record<string, Json>).filter(([id]) => !pathPart || id.includes(pathPart));
-  if (entries.length !== 1) throw new Error(`expected one ${type} matching ${pathPart ?? '*'}, found ${entries.length}`);
-  return entries[0][1];
-}
+const synth = (config: GcpEnvironmentConfig): { stack: GcpPlatformStack; json: Json } =>
+  synthStack((app) => new GcpPlatformStack(app, `gcp-${config.environment}-platform`, { config }));
 
 describe.each([
   ['dev', gcpDev],

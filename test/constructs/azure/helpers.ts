@@ -1,9 +1,9 @@
 import { TerraformStack, Testing } from 'cdktf';
-import type { Construct } from 'constructs';
 import type { KeyRef } from '../../../src/constructs/azure/key-vault';
 import type { WorkspaceRef } from '../../../src/constructs/azure/logging';
+import { type Json, resources } from '../../helpers/terraform-json';
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- synthesized Terraform JSON is untyped
+export { type Json, resources, synth } from '../../helpers/terraform-json';
 
 export const workspace: WorkspaceRef = {
   workspaceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log',
@@ -20,20 +20,12 @@ export const key: KeyRef = {
 
 export const common = { resourceGroupName: 'rg-test', location: 'westeurope' };
 
-/** Synthesizes the constructs `build` adds to a fresh stack. */
-export function synth(build: (scope: Construct) => void): Json {
-  return JSON.parse(Testing.synthScope(build)) as Json;
-}
-
 /** A stack to construct into when only the constructor's validation matters. */
 export function scope(): TerraformStack {
   return new TerraformStack(Testing.app(), 'test');
 }
 
-export function resources(json: Json, type: string): Json[] {
-  return Object.values((json.resource?.[type] ?? {}) as Record<string, Json>);
-}
-
+/** The only resource of a type (Azure specs' own message: "expected one <type>"). */
 export function only(json: Json, type: string): Json {
   const list = resources(json, type);
   if (list.length !== 1) throw new Error(`expected one ${type}, found ${list.length}`);
