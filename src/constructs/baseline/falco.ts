@@ -19,7 +19,13 @@ export function falcoValues(imageMirror: string): HelmValues {
   return {
     // Falco and falcoctl (artifact install init container, artifact follow sidecar) from the mirror.
     image: mirrorImageValues(imageMirror, 'falco'),
-    falcoctl: { image: mirrorImageValues(imageMirror, 'falcoctl') },
+    falcoctl: {
+      image: mirrorImageValues(imageMirror, 'falcoctl'),
+      // PCI-DSS 6.5.1 change control: no runtime self-update of detection rules. The follow sidecar
+      // would pull new rules weekly from the internet, changing detections without review; rules
+      // change only when this release changes (install still runs once at pod start).
+      artifact: { follow: { enabled: false } },
+    },
     driver: {
       enabled: true,
       // Modern eBPF (CO-RE): no kernel module or headers on the node; least privileged means

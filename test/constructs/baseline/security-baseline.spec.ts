@@ -169,6 +169,10 @@ describe('SecurityBaseline on aws (with the AWS Load Balancer Controller)', () =
     expect(v.falco.rules_files).toContain(v.mounts.volumeMounts[0].mountPath);
   });
 
+  it('does not let falcoctl update detection rules at run time (changes go through review)', () => {
+    expect(s.values('falco').falcoctl.artifact.follow.enabled).toBe(false);
+  });
+
   it('disables the argo cd admin user and the insecure server, and restricts the platform project', () => {
     const v = s.values('argo-cd');
     expect(v.configs.cm['admin.enabled']).toBe(false);
