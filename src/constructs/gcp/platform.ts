@@ -11,7 +11,7 @@ import { CloudArmor, type CloudArmorProps } from './cloud-armor';
 import { Cluster, type MaintenanceWindow, type PublicEndpointAccess } from './cluster';
 import { GoogleServiceAccount, NODE_SERVICE_ACCOUNT_ROLES, WorkloadIdentityBinding } from './identity';
 import { CryptoKey, KeyRing } from './kms';
-import { type FlowLogSettings, Network } from './network';
+import { type FlowLogSettings, Network, type NetworkProps } from './network';
 import { NodePool, type NodePoolSizing } from './node-pool';
 
 /** Lets admins see the cluster and fetch its endpoint; no Kubernetes rights by itself. */
@@ -20,16 +20,11 @@ export const CLUSTER_VIEWER_ROLE = 'roles/container.clusterViewer';
 /** Vault reads the unseal key's metadata (key version state) besides wrapping with it. */
 export const KMS_VIEWER_ROLE = 'roles/cloudkms.viewer';
 
-export interface GcpPlatformProps {
+/** The address plan is the network's: see NetworkProps for each range. */
+export interface GcpPlatformProps
+  extends Pick<NetworkProps, 'project' | 'region' | 'nodesCidr' | 'podsCidr' | 'servicesCidr' | 'masterCidr' | 'proxyOnlyCidr'> {
   /** Cluster name; prefix of every resource name (at most 22 characters: service account ids are 30). */
   readonly name: string;
-  readonly project: string;
-  readonly region: string;
-  readonly nodesCidr: string;
-  readonly podsCidr: string;
-  readonly servicesCidr: string;
-  readonly masterCidr: string;
-  readonly proxyOnlyCidr: string;
   readonly kubernetesVersion: string;
   /** General-purpose workloads, labelled `workload=app`. */
   readonly appPool: NodePoolSizing;
