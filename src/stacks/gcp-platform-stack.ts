@@ -57,6 +57,8 @@ export class GcpPlatformStack extends TerraformStack {
       appPool: sizing(config.nodePools.app),
       securityPool: sizing(config.nodePools.security),
       adminCidrs: config.adminCidrs,
+      // Binary Authorization admits only these (platformImageMirror lies inside them) plus Google's system images.
+      allowedRegistries: config.allowedRegistries,
       adminPrincipals: config.adminPrincipals,
       rbacSecurityGroup: groupDomain ? `gke-security-groups@${groupDomain}` : undefined,
       // Prod takes upgrades only after they have soaked in the REGULAR channel.

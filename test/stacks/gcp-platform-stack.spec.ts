@@ -166,6 +166,22 @@ describe.each([
     expect(policy.adaptive_protection_config.layer_7_ddos_defense_config.enable).toBe(true);
     expect(one(json, 'google_compute_ssl_policy')).toMatchObject({ min_tls_version: 'TLS_1_2', profile: 'RESTRICTED' });
   });
+
+  it('manages the project Binary Authorization policy: deny by default, block and audit, config registries and Google system images', () => {
+    const policy = one(json, 'google_binary_authorization_policy');
+    expect(policy.project).toBe(config.projectId);
+    expect(policy.default_admission_rule).toEqual({ evaluation_mode: 'ALWAYS_DENY', enforcement_mode: 'ENFORCED_BLOCK_AND_AUDIT_LOG' });
+    expect(policy.global_policy_evaluation_mode).toBe('ENABLE');
+    expect(policy.admission_whitelist_patterns).toEqual(config.allowedRegistries.map((r) => ({ name_pattern: `${r}/**` })));
+    expect(policy.admission_whitelist_patterns).toContainEqual({ name_pattern: `europe-west2-docker.pkg.dev/finplat-${env}-0001/**` });
+    expect(policy.cluster_admission_rules).toBeUndefined();
+    // The platform's image mirror is admitted through its registry's pattern.
+    expect(config.allowedRegistries.some((r) => config.platformImageMirror.startsWith(`${r}/`))).toBe(true);
+  });
+
+  it('creates the cluster only after the deny-by-default policy exists', () => {
+    expect(gke.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^google_binary_authorization_policy\.platform_binary-authorization_policy_[A-F0-9]+$/)]));
+  });
 });
 
 describe('GcpPlatformStack opt-outs', () => {
@@ -189,6 +205,10 @@ describe('GcpPlatformStack opt-outs', () => {
 
   it('rejects 0.0.0.0/0 as an admin network', () => {
     expect(() => synth({ ...gcpProd, adminCidrs: ['0.0.0.0/0'] })).toThrow('gke cluster finplat-prod: authorizedNetworks must not contain "0.0.0.0/0"');
+  });
+
+  it('rejects a wildcard-only registry even if config validation were bypassed', () => {
+    expect(() => synth({ ...gcpProd, allowedRegistries: ['*'] })).toThrow('binary authorization policy: allowedRegistries entries must be a registry path without wildcards');
   });
 
   it('rejects a name prefix too long for service account ids', () => {

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { APP_POOL_LABELS, BASELINE_SERVICE_ACCOUNTS, type ClusterContract, SECURITY_POOL_PLACEMENT } from '../contract';
+import { BinaryAuthorizationPolicy } from './binary-authorization';
 import { CloudArmor, type CloudArmorProps } from './cloud-armor';
 import { Cluster, type MaintenanceWindow, type PublicEndpointAccess } from './cluster';
 import { GoogleServiceAccount, NODE_SERVICE_ACCOUNT_ROLES, WorkloadIdentityBinding } from './identity';
@@ -32,6 +33,12 @@ export interface GcpPlatformProps
   readonly securityPool: NodePoolSizing;
   /** Networks allowed to reach the private API endpoint. */
   readonly adminCidrs: readonly string[];
+  /**
+   * The organisation's registries (host and path, e.g.
+   * `europe-west2-docker.pkg.dev/<project>`): the only images, besides Google's
+   * GKE system images, the project's Binary Authorization policy admits.
+   */
+  readonly allowedRegistries: readonly string[];
   /**
    * IAM members (groups) of the cluster administrators. They get
    * `roles/container.clusterViewer` (find the cluster, fetch credentials); their
@@ -67,6 +74,7 @@ export class GcpPlatform extends Construct {
   readonly unsealKey: CryptoKey;
   readonly network: Network;
   readonly nodeServiceAccount: GoogleServiceAccount;
+  readonly binaryAuthorization: BinaryAuthorizationPolicy;
   readonly cluster: Cluster;
   readonly appPool: NodePool;
   readonly securityPool: NodePool;
@@ -146,6 +154,12 @@ export class GcpPlatform extends Construct {
       resourceLabels: labels,
     };
 
+    // CIS GKE 5.10.5: the project policy the cluster enforces (PROJECT_SINGLETON_POLICY_ENFORCE).
+    this.binaryAuthorization = new BinaryAuthorizationPolicy(this, 'binary-authorization', {
+      project,
+      allowedRegistries: props.allowedRegistries,
+    });
+
     this.cluster = new Cluster(this, 'gke', {
       name,
       project,
@@ -171,6 +185,9 @@ export class GcpPlatform extends Construct {
         ...this.nodeServiceAccount.projectGrants,
         this.network.nat,
         this.network.proxyOnlySubnet,
+        // Deny-by-default is in force before the first pod is scheduled: no window in which
+        // Google's default allow-all project policy admits images.
+        this.binaryAuthorization.policy,
       ],
     });
 
