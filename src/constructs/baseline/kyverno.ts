@@ -58,6 +58,9 @@ export function kyvernoValues(settings: BaselineSettings): HelmValues {
       forceFailurePolicyIgnore: { enabled: false },
       // Kyverno's own resources cannot be changed around the policies.
       protectManagedResources: { enabled: true },
+      // Exceptions only from one namespace that holds reviewed PolicyExceptions (owner, reason and
+      // expiry enforced by require-policy-exception-metadata); nobody else can exempt a workload.
+      policyExceptions: { enabled: true, namespace: BASELINE_NAMESPACES.policyExceptions },
     },
     config: {
       // Kyverno's own namespace stays out of its webhooks so it can always restart (no deadlock).
@@ -74,6 +77,8 @@ export interface KyvernoProps {
 
 export class Kyverno extends Construct {
   readonly namespace: NamespaceV1;
+  /** Holds the reviewed PolicyExceptions (synced by Argo CD from policies/exceptions). */
+  readonly exceptionsNamespace: NamespaceV1;
   readonly release: Release;
   readonly values: HelmValues;
 
@@ -81,6 +86,8 @@ export class Kyverno extends Construct {
     super(scope, id);
     this.values = kyvernoValues(props.settings);
     this.namespace = baselineNamespace(this, 'namespace', BASELINE_NAMESPACES.kyverno, 'restricted');
+    // No workloads run there: restricted, like every namespace that needs nothing more.
+    this.exceptionsNamespace = baselineNamespace(this, 'exceptions-namespace', BASELINE_NAMESPACES.policyExceptions, 'restricted');
     this.release = baselineRelease(this, 'release', {
       chart: BASELINE_CHARTS.kyverno,
       name: 'kyverno',

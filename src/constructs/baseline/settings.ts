@@ -97,6 +97,8 @@ export interface BaselineSettings {
 /** Namespaces and release names: other components (platform chart, policies) refer to them. */
 export const BASELINE_NAMESPACES = {
   kyverno: 'kyverno',
+  /** The only namespace whose PolicyExceptions Kyverno honours (reviewed exceptions from policies/exceptions). */
+  policyExceptions: 'policy-exceptions',
   istio: 'istio-system',
   istioCni: 'istio-cni',
   vault: 'vault',

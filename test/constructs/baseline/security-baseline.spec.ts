@@ -114,6 +114,11 @@ describe('SecurityBaseline on aws (with the AWS Load Balancer Controller)', () =
     expect(v.features.forceFailurePolicyIgnore.enabled).toBe(false);
   });
 
+  it('honours PolicyExceptions only from the policy-exceptions namespace, which it creates restricted', () => {
+    expect(s.values('kyverno').features.policyExceptions).toEqual({ enabled: true, namespace: 'policy-exceptions' });
+    expect(s.namespaceLabels('policy-exceptions')).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+  });
+
   it('runs istiod HA with REGISTRY_ONLY egress, JSON access logs, a PDB and istio-cni', () => {
     const v = s.values('istiod');
     expect(v.meshConfig.outboundTrafficPolicy).toEqual({ mode: 'REGISTRY_ONLY' });
