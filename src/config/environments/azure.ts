@@ -61,7 +61,8 @@ export const azureProd: AzureEnvironmentConfig = {
     app: { machineType: 'Standard_D4s_v5', minSize: 3, maxSize: 6, desiredSize: 3, diskSizeGb: 128 },
     security: { machineType: 'Standard_F2s_v2', minSize: 2, maxSize: 3, desiredSize: 3, diskSizeGb: 64 },
   },
-  adminPrincipals: ['0f0f0f0f-0000-4000-8000-000000000003'],
+  // Platform admins and the break-glass group (membership granted only through PAM, see docs/runbooks.md).
+  adminPrincipals: ['0f0f0f0f-0000-4000-8000-000000000003', '0f0f0f0f-0000-4000-8000-0000000000b9'],
   allowedRegistries: ['finplatprod.azurecr.io'],
   platformImageMirror: 'finplatprod.azurecr.io/platform-mirror',
   gitOps: { ...azureDev.gitOps, targetRevision: 'v1.0.0', path: 'clusters/azure-prod' },

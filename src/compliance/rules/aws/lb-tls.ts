@@ -13,7 +13,7 @@ export const lbTls: ResourceRule = {
   resourceTypes: ['aws_lb_listener'],
   explanation:
     'Load-balancer listeners must accept HTTPS/TLS only, with a security policy that allows TLS 1.2 or newer; plain HTTP is allowed only as a redirect to HTTPS.',
-  fix: 'Set protocol = "HTTPS" (or "TLS") and ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06"; plain HTTP listeners may only redirect.',
+  fix: 'Set protocol = "HTTPS" (or "TLS") and ssl_policy = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"; plain HTTP listeners may only redirect.',
   evaluate: (attrs) => {
     const protocol = attrs.protocol;
     if (protocol === 'HTTPS' || protocol === 'TLS') {
