@@ -130,11 +130,18 @@ fi
 
 # --- 2b. kyverno test -------------------------------------------------------------------------
 log "kyverno test policies/ ($(kyverno version 2>/dev/null | head -1)), from a copy in $suites"
-if kyverno test "$suites" --remove-color --require-tests >"$work/kyverno-test.log" 2>&1; then
+if kyverno test "$suites" --remove-color --require-tests --detailed-results >"$work/kyverno-test.log" 2>&1; then
   summary="$(grep -E '^Test Summary' "$work/kyverno-test.log" | awk '{p+=$3; f+=$7} END {printf "%d passed, %d failed", p, f}')"
   log "kyverno test: $summary"
   if grep -qE 'tests passed and [1-9]' "$work/kyverno-test.log"; then
     fail "kyverno test reported failures despite exit code 0"
+  fi
+  # The CLI passes excluded resources whatever was expected: only `skip` may be expected there.
+  if excluded="$(node scripts/lib/excluded-results.mjs "$work/kyverno-test.log" 2>&1)"; then
+    log "$excluded"
+  else
+    printf '%s\n' "$excluded" | sed 's/^/    /' >&2
+    fail "a test expects a result on a resource its rule excludes (it can never fail)"
   fi
 else
   grep -vE '^\s*$' "$work/kyverno-test.log" | grep -E 'Loading test|Fail|Error|Summary|Want' | sed 's/^/    /' >&2 || true
