@@ -3,6 +3,7 @@ import type { GcpEnvironmentConfig } from '../../src/config/schema';
 import { BASELINE_SERVICE_ACCOUNTS, SECURITY_POOL_PLACEMENT } from '../../src/constructs/contract';
 import { CLUSTER_LOG_COMPONENTS } from '../../src/constructs/gcp/cluster';
 import { GKE_BACKEND_CONFIG_ANNOTATION, GKE_FRONTEND_CONFIG_ANNOTATION } from '../../src/constructs/gcp/cloud-armor';
+import { PLATFORM_SERVICES } from '../../src/constructs/gcp/project-services';
 import { GcpPlatformStack } from '../../src/stacks/gcp-platform-stack';
 import { type Json, named as one, resolve, resources as all, synthStack } from '../helpers/terraform-json';
 
@@ -181,6 +182,49 @@ describe.each([
 
   it('creates the cluster only after the deny-by-default policy exists', () => {
     expect(gke.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^google_binary_authorization_policy\.platform_binary-authorization_policy_[A-F0-9]+$/)]));
+  });
+
+  it('enables exactly the apis the platform resources call, and never disables them on destroy', () => {
+    const services = all(json, 'google_project_service');
+    expect(services.map((s) => s.service).sort()).toEqual([
+      'binaryauthorization.googleapis.com',
+      'cloudkms.googleapis.com',
+      'cloudresourcemanager.googleapis.com',
+      'compute.googleapis.com',
+      'container.googleapis.com',
+      'iam.googleapis.com',
+      'iamcredentials.googleapis.com',
+      'logging.googleapis.com',
+      'monitoring.googleapis.com',
+    ]);
+    expect(services.map((s) => s.service).sort()).toEqual([...PLATFORM_SERVICES].sort());
+    for (const s of services) {
+      expect(s).toMatchObject({ project: config.projectId, disable_on_destroy: false, disable_dependent_services: false });
+    }
+  });
+
+  it('creates the key ring, network, identities, Binary Authorization policy, cluster and Cloud Armor only after the apis are on', () => {
+    const serviceRefs = Object.keys(json.resource.google_project_service as Json).map((id) => `google_project_service.${id}`);
+    expect(serviceRefs).toHaveLength(PLATFORM_SERVICES.length);
+    const dependents: Json[] = [
+      one(json, 'google_kms_key_ring'),
+      one(json, 'google_compute_network'),
+      one(json, 'google_binary_authorization_policy'),
+      gke,
+      one(json, 'google_compute_security_policy'),
+      one(json, 'google_compute_ssl_policy'),
+      ...all(json, 'google_service_account'),
+      ...Object.entries(json.resource.google_project_iam_member as Json)
+        .filter(([id]) => id.includes('admin-viewer'))
+        .map(([, r]) => r as Json),
+    ];
+    expect(dependents).toHaveLength(8 + config.adminPrincipals.length);
+    for (const resource of dependents) expect(resource.depends_on).toEqual(expect.arrayContaining(serviceRefs));
+  });
+
+  it('keeps the api enablements at the head of the platform with stable ids', () => {
+    expect(Object.keys(json.resource.google_project_service as Json)).toContainEqual(expect.stringMatching(/^platform_services_container_[A-F0-9]+$/));
+    expect(one(json, 'google_kms_key_ring').depends_on).toContainEqual(expect.stringMatching(/^google_project_service\.platform_services_cloudkms_[A-F0-9]+$/));
   });
 });
 

@@ -10,7 +10,7 @@
  * policy, the Google-maintained images GKE itself runs. One policy per
  * project: the construct manages the singleton.
  */
-import { Token } from 'cdktf';
+import { type ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { BinaryAuthorizationPolicy as PolicyResource } from '@cdktf/provider-google/lib/binary-authorization-policy';
 
@@ -36,6 +36,11 @@ export interface BinaryAuthorizationPolicyProps {
   readonly allowedRegistries: readonly string[];
   /** @default 'Managed by CDKTF: deny by default, admit the organisation registries and Google system images.' */
   readonly description?: string;
+  /**
+   * Resources that must exist first (the project's API enablements).
+   * @default - none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /** Throws unless `registry` is a host/path the policy can safely turn into `<registry>/**`. */
@@ -87,6 +92,7 @@ export class BinaryAuthorizationPolicy extends Construct {
         evaluationMode: 'ALWAYS_DENY',
         enforcementMode: 'ENFORCED_BLOCK_AND_AUDIT_LOG',
       },
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
     });
   }
 }

@@ -11,7 +11,7 @@
  * GCPGatewayPolicy. The names of those objects equal the policy names here,
  * see `GKE_BACKEND_CONFIG_ANNOTATION` and docs/gcp.md.
  */
-import { Token } from 'cdktf';
+import { type ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ComputeSecurityPolicy, type ComputeSecurityPolicyRule } from '@cdktf/provider-google/lib/compute-security-policy';
 import { ComputeSslPolicy } from '@cdktf/provider-google/lib/compute-ssl-policy';
@@ -89,6 +89,11 @@ export interface CloudArmorProps {
    * @default 'RESTRICTED' - TLS 1.2+ with PCI-DSS-compliant AEAD ciphers only
    */
   readonly tlsProfile?: 'RESTRICTED' | 'MODERN';
+  /**
+   * Resources that must exist first (the project's API enablements).
+   * @default - none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 function positiveInteger(name: string, field: string, value: number): void {
@@ -172,6 +177,7 @@ export class CloudArmor extends Construct {
       adaptiveProtectionConfig: { layer7DdosDefenseConfig: { enable: true, ruleVisibility: 'STANDARD' } },
       // JSON bodies are parsed so WAF signatures see field values; verbose logs name the matching signature.
       advancedOptionsConfig: { jsonParsing: 'STANDARD', logLevel: 'VERBOSE' },
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
     });
 
     // PCI-DSS 4.0 4.2.1: strong cryptography in transit; no TLS 1.0/1.1, no weak ciphers.
@@ -181,6 +187,7 @@ export class CloudArmor extends Construct {
       description: 'TLS 1.2+ with strong ciphers for the cluster ingress.',
       minTlsVersion: 'TLS_1_2',
       profile: props.tlsProfile ?? 'RESTRICTED',
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
     });
 
     this.securityPolicyName = this.securityPolicy.name;

@@ -41,6 +41,11 @@ export interface GoogleServiceAccountProps {
    * @default - none: grant on the resource instead (a key, a bucket)
    */
   readonly projectRoles?: readonly string[];
+  /**
+   * Resources that must exist first (the project's API enablements); the project grants reference the account.
+   * @default - none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 export class GoogleServiceAccount extends Construct {
@@ -68,6 +73,7 @@ export class GoogleServiceAccount extends Construct {
       project: props.project,
       displayName: props.displayName,
       description: props.description,
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
     });
     this.email = this.serviceAccount.email;
     this.member = this.serviceAccount.member;

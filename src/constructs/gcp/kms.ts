@@ -4,7 +4,7 @@
  * never touches the others. Keys rotate every 90 days, live in an HSM and can
  * never be destroyed by Terraform.
  */
-import { Token } from 'cdktf';
+import { type ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key';
 import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
@@ -31,6 +31,11 @@ export interface KeyRingProps {
   readonly project: string;
   /** Region of the ring; GKE and Compute need keys in the cluster's region. */
   readonly location: string;
+  /**
+   * Resources that must exist first (the project's API enablements).
+   * @default - none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 export class KeyRing extends Construct {
@@ -42,7 +47,12 @@ export class KeyRing extends Construct {
   constructor(scope: Construct, id: string, props: KeyRingProps) {
     super(scope, id);
     assertResourceName('kms key ring name', props.name);
-    this.keyRing = new KmsKeyRing(this, 'ring', { name: props.name, project: props.project, location: props.location });
+    this.keyRing = new KmsKeyRing(this, 'ring', {
+      name: props.name,
+      project: props.project,
+      location: props.location,
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
+    });
     // A key ring cannot be deleted in Cloud KMS: a destroy would only orphan it in state.
     this.keyRing.lifecycle = { preventDestroy: true };
     this.keyRingId = this.keyRing.id;

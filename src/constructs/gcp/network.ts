@@ -5,7 +5,7 @@
  * logs, and firewall rules that deny every ingress not explicitly allowed,
  * each logged.
  */
-import { Token } from 'cdktf';
+import { type ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
@@ -66,6 +66,11 @@ export interface NetworkProps {
    * @default 'ERRORS_ONLY' - dropped connections and port exhaustion, the signals that need action
    */
   readonly natLogFilter?: 'ERRORS_ONLY' | 'TRANSLATIONS_ONLY' | 'ALL';
+  /**
+   * Resources that must exist first (the project's API enablements); every other network resource references the VPC.
+   * @default - none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 export class Network extends Construct {
@@ -101,6 +106,7 @@ export class Network extends Construct {
       project,
       autoCreateSubnetworks: false,
       routingMode: 'REGIONAL',
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
     });
     this.networkId = this.network.id;
 

@@ -14,6 +14,7 @@ import { GoogleServiceAccount, NODE_SERVICE_ACCOUNT_ROLES, WorkloadIdentityBindi
 import { CryptoKey, KeyRing } from './kms';
 import { type FlowLogSettings, Network, type NetworkProps } from './network';
 import { NodePool, type NodePoolSizing } from './node-pool';
+import { PLATFORM_SERVICES, ProjectServices } from './project-services';
 
 /** Lets admins see the cluster and fetch its endpoint; no Kubernetes rights by itself. */
 export const CLUSTER_VIEWER_ROLE = 'roles/container.clusterViewer';
@@ -60,7 +61,7 @@ export interface GcpPlatformProps
   /** @default - every flow, 5-second aggregation, all metadata */
   readonly flowLogs?: FlowLogSettings;
   /** @default - see CloudArmor */
-  readonly waf?: Omit<CloudArmorProps, 'name' | 'project'>;
+  readonly waf?: Omit<CloudArmorProps, 'name' | 'project' | 'dependsOn'>;
   /** @default - Saturday and Sunday, 01:00-07:00 UTC */
   readonly maintenanceWindow?: MaintenanceWindow;
   /** Labels on the cluster, node VMs and keys (cost attribution). */
@@ -68,6 +69,7 @@ export interface GcpPlatformProps
 }
 
 export class GcpPlatform extends Construct {
+  readonly projectServices: ProjectServices;
   readonly keyRing: KeyRing;
   readonly secretsKey: CryptoKey;
   readonly bootDiskKey: CryptoKey;
@@ -92,17 +94,23 @@ export class GcpPlatform extends Construct {
     }
     const nodeTag = `${name}-node`;
 
+    // First: a fresh project has the platform's APIs switched off and every create below would fail.
+    // Each resource that calls an API depends on the enablements, so the order is explicit in the plan.
+    this.projectServices = new ProjectServices(this, 'services', { project, services: PLATFORM_SERVICES });
+    const apis = this.projectServices.enabled;
+
     // Project number (plan-time data source) names the Google-managed service agents.
     const projectData = new DataGoogleProject(this, 'project', { projectId: project });
     const gkeServiceAgent = `serviceAccount:service-${projectData.number}@container-engine-robot.iam.gserviceaccount.com`;
     const computeServiceAgent = `serviceAccount:service-${projectData.number}@compute-system.iam.gserviceaccount.com`;
 
-    this.keyRing = new KeyRing(this, 'key-ring', { name, project, location: region });
+    this.keyRing = new KeyRing(this, 'key-ring', { name, project, location: region, dependsOn: apis });
     this.vaultServiceAccount = new GoogleServiceAccount(this, 'vault-identity', {
       accountId: `${name}-vault`,
       project,
       displayName: `Vault auto-unseal (${name})`,
       description: 'Used only by the vault/vault Kubernetes service account to wrap Vault root keys.',
+      dependsOn: apis,
     });
     // One key per purpose; each key is usable by exactly one principal.
     this.secretsKey = new CryptoKey(this, 'secrets-key', {
@@ -138,6 +146,7 @@ export class GcpPlatform extends Construct {
       proxyOnlyCidr: props.proxyOnlyCidr,
       nodeTag,
       flowLogs: props.flowLogs,
+      dependsOn: apis,
     });
 
     this.nodeServiceAccount = new GoogleServiceAccount(this, 'node-identity', {
@@ -146,6 +155,7 @@ export class GcpPlatform extends Construct {
       displayName: `GKE nodes (${name})`,
       description: 'Least-privilege identity of the GKE nodes: logs, metrics, image pulls.',
       projectRoles: NODE_SERVICE_ACCOUNT_ROLES,
+      dependsOn: apis,
     });
     const nodeSecurity = {
       serviceAccountEmail: this.nodeServiceAccount.email,
@@ -158,6 +168,7 @@ export class GcpPlatform extends Construct {
     this.binaryAuthorization = new BinaryAuthorizationPolicy(this, 'binary-authorization', {
       project,
       allowedRegistries: props.allowedRegistries,
+      dependsOn: apis,
     });
 
     this.cluster = new Cluster(this, 'gke', {
@@ -180,6 +191,8 @@ export class GcpPlatform extends Construct {
       ...nodeSecurity,
       // Without the key grants GKE cannot encrypt etcd or the default pool's disks and creation fails.
       dependsOn: [
+        // GKE, Compute, logging, monitoring and Binary Authorization APIs: the cluster calls them all.
+        ...apis,
         ...Object.values(this.secretsKey.grants),
         ...Object.values(this.bootDiskKey.grants),
         ...this.nodeServiceAccount.projectGrants,
@@ -197,7 +210,7 @@ export class GcpPlatform extends Construct {
     // Least privilege in IAM: container.admin would also allow deleting clusters; cluster-admin comes from RBAC.
     // Ids follow the principal, not its list position: reordering the list replaces nothing.
     this.adminAccess = props.adminPrincipals.map(
-      (member) => new ProjectIamMember(this, `admin-viewer-${member.replace(/[^a-zA-Z0-9]+/g, '-')}`, { project, role: CLUSTER_VIEWER_ROLE, member }),
+      (member) => new ProjectIamMember(this, `admin-viewer-${member.replace(/[^a-zA-Z0-9]+/g, '-')}`, { project, role: CLUSTER_VIEWER_ROLE, member, dependsOn: [...apis] }),
     );
 
     const pool = (poolId: string, sizing: NodePoolSizing, placement: Pick<ConstructorParameters<typeof NodePool>[2], 'labels' | 'taints'>) =>
@@ -216,7 +229,7 @@ export class GcpPlatform extends Construct {
       taints: [SECURITY_POOL_PLACEMENT.taint],
     });
 
-    this.cloudArmor = new CloudArmor(this, 'cloud-armor', { name: `${name}-waf`, project, ...props.waf });
+    this.cloudArmor = new CloudArmor(this, 'cloud-armor', { name: `${name}-waf`, project, ...props.waf, dependsOn: apis });
 
     // The workload pool exists once the cluster does; only vault/vault may impersonate the Vault identity.
     this.vaultWorkloadIdentity = new WorkloadIdentityBinding(this, 'vault-workload-identity', {
