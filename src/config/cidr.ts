@@ -49,11 +49,6 @@ function formatAddress(address: number): string {
   return [24, 16, 8, 0].map((shift) => (address >>> shift) & 0xff).join('.');
 }
 
-/** Number of addresses in the block. */
-export function sizeOf(cidr: Ipv4Cidr): number {
-  return 2 ** (32 - cidr.prefixLength);
-}
-
 /** True when `inner` lies entirely inside `outer`. */
 export function contains(outer: Ipv4Cidr, inner: Ipv4Cidr): boolean {
   return inner.prefixLength >= outer.prefixLength && ((inner.network & maskOf(outer.prefixLength)) >>> 0) === outer.network;

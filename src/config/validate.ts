@@ -81,8 +81,6 @@ function allowedFor(issue: z.core.$ZodIssue): string {
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'unrecognized_keys':
       return `no unknown fields (remove ${issue.keys.join(', ')})`;
-    case 'invalid_union':
-      return issue.message;
     default:
       return issue.message;
   }
@@ -96,8 +94,12 @@ export function validateEnvironment(
   raw: unknown,
   label: { environment: string; cloud: string },
 ): { config?: EnvironmentConfig; problems: ConfigProblem[] } {
-  const environment = typeof valueAt(raw, ['environment']) === 'string' ? String(valueAt(raw, ['environment'])) : label.environment;
-  const cloud = typeof valueAt(raw, ['cloud']) === 'string' ? String(valueAt(raw, ['cloud'])) : label.cloud;
+  const stringAt = (key: string): string | undefined => {
+    const value = valueAt(raw, [key]);
+    return typeof value === 'string' ? value : undefined;
+  };
+  const environment = stringAt('environment') ?? label.environment;
+  const cloud = stringAt('cloud') ?? label.cloud;
   const problems = new Problems(environment, cloud);
 
   const parsed = environmentSchema.safeParse(raw);
