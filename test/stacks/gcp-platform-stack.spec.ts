@@ -255,6 +255,10 @@ describe('GcpPlatformStack opt-outs', () => {
     expect(() => synth({ ...gcpProd, allowedRegistries: ['*'] })).toThrow('binary authorization policy: allowedRegistries entries must be a registry path without wildcards');
   });
 
+  it('rejects an empty admin principal list', () => {
+    expect(() => synth({ ...gcpProd, adminPrincipals: [] })).toThrow('gcp platform finplat-prod: adminPrincipals must list at least one IAM group, got none');
+  });
+
   it('rejects a name prefix too long for service account ids', () => {
     expect(() => synth({ ...gcpDev, namePrefix: 'finplatformteam' , environment: 'staging' })).toThrow('gcp platform: name must be at most 22 characters');
   });

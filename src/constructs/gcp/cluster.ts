@@ -141,7 +141,6 @@ export class Cluster extends Construct {
     }
     const isPrivate = props.publicEndpoint === undefined;
     const workloadPool = `${project}.svc.id.goog`;
-    const networks = [...props.authorizedNetworks, ...(props.publicEndpoint?.authorizedCidrs ?? [])];
     const posture = props.securityPosture ?? { mode: 'BASIC', vulnerabilityMode: 'VULNERABILITY_DISABLED' };
     const window = props.maintenanceWindow ?? DEFAULT_MAINTENANCE_WINDOW;
 
@@ -179,7 +178,10 @@ export class Cluster extends Construct {
       // CIS GKE 5.6.3: only listed networks reach the API server; Google Cloud public IPs do not.
       masterAuthorizedNetworksConfig: {
         gcpPublicCidrsAccessEnabled: false,
-        cidrBlocks: networks.map((cidrBlock, i) => ({ cidrBlock, displayName: i < props.authorizedNetworks.length ? `admin-${i}` : `public-${i - props.authorizedNetworks.length}` })),
+        cidrBlocks: [
+          ...props.authorizedNetworks.map((cidrBlock, i) => ({ cidrBlock, displayName: `admin-${i}` })),
+          ...(props.publicEndpoint?.authorizedCidrs ?? []).map((cidrBlock, i) => ({ cidrBlock, displayName: `public-${i}` })),
+        ],
       },
       // CIS GKE 5.6.7: Dataplane V2 enforces NetworkPolicy (eBPF) and logs policy verdicts.
       datapathProvider: 'ADVANCED_DATAPATH',

@@ -79,7 +79,6 @@ export class Network extends Construct {
   readonly proxyOnlySubnet: ComputeSubnetwork;
   readonly router: ComputeRouter;
   readonly nat: ComputeRouterNat;
-  readonly firewalls: Readonly<Record<string, ComputeFirewall>>;
   /** Self link of the VPC. */
   readonly networkId: string;
   readonly nodeSubnetId: string;
@@ -159,11 +158,9 @@ export class Network extends Construct {
       logConfig: { enable: true, filter: props.natLogFilter ?? 'ERRORS_ONLY' },
     });
 
-    const firewalls: Record<string, ComputeFirewall> = {};
     const logConfig = { metadata: 'INCLUDE_ALL_METADATA' };
-    const rule = (ruleId: string, config: Omit<ConstructorParameters<typeof ComputeFirewall>[2], 'network' | 'project' | 'logConfig'>) => {
-      firewalls[ruleId] = new ComputeFirewall(this, ruleId, { ...config, network: this.network.id, project, logConfig });
-    };
+    const rule = (ruleId: string, config: Omit<ConstructorParameters<typeof ComputeFirewall>[2], 'network' | 'project' | 'logConfig'>) =>
+      new ComputeFirewall(this, ruleId, { ...config, network: this.network.id, project, logConfig });
 
     // Default deny, logged: the implied deny rule (65535) writes no logs, this one does.
     rule('deny-all-ingress', {
@@ -214,6 +211,5 @@ export class Network extends Construct {
       targetTags: [props.nodeTag],
       allow: [{ protocol: 'tcp' }],
     });
-    this.firewalls = firewalls;
   }
 }

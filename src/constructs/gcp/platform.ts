@@ -92,6 +92,9 @@ export class GcpPlatform extends Construct {
     if (name.length > 22) {
       throw new Error(`gcp platform: name must be at most 22 characters (service account ids are limited to 30), got "${name}" (${name.length})`);
     }
+    if (props.adminPrincipals.length === 0) {
+      throw new Error(`gcp platform ${name}: adminPrincipals must list at least one IAM group, got none`);
+    }
     const nodeTag = `${name}-node`;
 
     // First: a fresh project has the platform's APIs switched off and every create below would fail.
@@ -204,9 +207,6 @@ export class GcpPlatform extends Construct {
       ],
     });
 
-    if (props.adminPrincipals.length === 0) {
-      throw new Error(`gcp platform ${name}: adminPrincipals must list at least one IAM group, got none`);
-    }
     // Least privilege in IAM: container.admin would also allow deleting clusters; cluster-admin comes from RBAC.
     // Ids follow the principal, not its list position: reordering the list replaces nothing.
     this.adminAccess = props.adminPrincipals.map(
