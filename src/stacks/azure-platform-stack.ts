@@ -50,7 +50,6 @@ export class AzurePlatformStack extends TerraformStack {
 
     const name = clusterName(config);
     const net = config.network;
-    const app = sizing(config.nodePools.app);
     this.platform = new AzurePlatform(this, 'platform', {
       name,
       tenantId: config.tenantId,
@@ -67,7 +66,7 @@ export class AzurePlatformStack extends TerraformStack {
       dnsServiceIp: net.dnsServiceIp,
       kubernetesVersion: config.kubernetesVersion,
       systemPool: sizing(config.systemNodePool),
-      appPool: app,
+      appPool: sizing(config.nodePools.app),
       securityPool: sizing(config.nodePools.security),
       adminGroupObjectIds: config.adminPrincipals,
       adminCidrs: config.adminCidrs,

@@ -97,7 +97,6 @@ export class Cluster extends Construct {
   readonly host: string;
   /** PEM cluster CA, already base64-decoded. */
   readonly clusterCaCertificate: string;
-  readonly isPrivate: boolean;
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
@@ -197,6 +196,5 @@ export class Cluster extends Construct {
     const kubeConfig = this.cluster.kubeConfig.get(0);
     this.host = kubeConfig.host;
     this.clusterCaCertificate = Fn.base64decode(kubeConfig.clusterCaCertificate);
-    this.isPrivate = isPrivate;
   }
 }

@@ -52,7 +52,6 @@ export class FlowLogs extends Construct {
   /** Diagnostic setting recording access to the flow-log blobs. */
   readonly blobDiagnostics: Diagnostics;
   readonly flowLog: NetworkWatcherFlowLog;
-  readonly retentionDays: number;
 
   constructor(scope: Construct, id: string, props: FlowLogsProps) {
     super(scope, id);
@@ -146,6 +145,5 @@ export class FlowLogs extends Construct {
       },
       tags,
     });
-    this.retentionDays = retentionDays;
   }
 }

@@ -33,7 +33,6 @@ export class LogWorkspace extends Construct implements WorkspaceRef {
   readonly workspaceId: string;
   readonly workspaceGuid: string;
   readonly location: string;
-  readonly retentionDays: number;
 
   constructor(scope: Construct, id: string, props: LogWorkspaceProps) {
     super(scope, id);
@@ -54,7 +53,6 @@ export class LogWorkspace extends Construct implements WorkspaceRef {
     this.workspaceId = this.workspace.id;
     this.workspaceGuid = this.workspace.workspaceId;
     this.location = props.location;
-    this.retentionDays = retentionDays;
   }
 }
 

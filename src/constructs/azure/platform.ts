@@ -14,10 +14,10 @@ import { Cluster, type PublicEndpointAccess, assertAuthorizedRanges } from './cl
 import { DiskEncryptionSet } from './disk-encryption-set';
 import { FlowLogs } from './flow-log';
 import { KeyWrapRole, ManagedIdentity } from './identity';
-import { KeyVault, VaultKey } from './key-vault';
+import { KeyVault, VaultKey, type VaultKeyProps } from './key-vault';
 import { LogWorkspace } from './logging';
 import { Network } from './network';
-import { NodePool, type NodeHardeningProps, type NodePoolSizing } from './node-pool';
+import { NodePool, type NodeHardeningProps, type NodePoolProps, type NodePoolSizing } from './node-pool';
 import { AGIC_WAF_POLICY_ANNOTATION, WebApplicationFirewall } from './waf';
 
 /** Entra ID application of the AKS API server: the audience of kubelogin tokens (same in every tenant). */
@@ -128,7 +128,7 @@ export class AzurePlatform extends Construct {
       roleDefinitionName: 'Key Vault Crypto Officer',
       principalId: deployer.objectId,
     });
-    const key = (keyId: string, keyName: string, keyOpts: ConstructorParameters<typeof VaultKey>[2]['keyOpts'], keySize?: 2048 | 3072) => {
+    const key = (keyId: string, keyName: string, keyOpts: VaultKeyProps['keyOpts'], keySize?: 2048 | 3072) => {
       const k = new VaultKey(this, keyId, { vault: this.keyVault, name: keyName, keyOpts, keySize });
       k.key.dependsOn = [keyOfficer.fqn];
       return k;
@@ -168,6 +168,7 @@ export class AzurePlatform extends Construct {
       ...common,
     });
 
+    const hardening: NodeHardeningProps = { fipsEnabled: props.fipsEnabled, zones: props.zones, maxPods: props.maxPods, maxSurge: props.maxSurge };
     this.cluster = new Cluster(this, 'aks', {
       name,
       kubernetesVersion: props.kubernetesVersion,
@@ -185,16 +186,12 @@ export class AzurePlatform extends Construct {
       systemPool: props.systemPool,
       skuTier: props.skuTier,
       publicEndpoint: props.publicEndpoint,
-      fipsEnabled: props.fipsEnabled,
-      zones: props.zones,
-      maxPods: props.maxPods,
-      maxSurge: props.maxSurge,
+      ...hardening,
       dependsOn: [...Object.values(this.clusterIdentity.assignments), this.diskEncryptionSet.keyAccess, this.network.natAssociation],
       ...common,
     });
 
-    const hardening: NodeHardeningProps = { fipsEnabled: props.fipsEnabled, zones: props.zones, maxPods: props.maxPods, maxSurge: props.maxSurge };
-    const pool = (poolId: string, sizing: NodePoolSizing, placement: Pick<ConstructorParameters<typeof NodePool>[2], 'labels' | 'taints'>) =>
+    const pool = (poolId: string, sizing: NodePoolSizing, placement: Pick<NodePoolProps, 'labels' | 'taints'>) =>
       new NodePool(this, `${poolId}-pool`, {
         name: poolId,
         kubernetesClusterId: this.cluster.clusterId,

@@ -48,7 +48,6 @@ export class WebApplicationFirewall extends Construct {
   readonly policy: WebApplicationFirewallPolicy;
   readonly gateway: ApplicationGateway;
   readonly policyId: string;
-  readonly gatewayId: string;
   readonly publicIpAddress: string;
 
   constructor(scope: Construct, id: string, props: WebApplicationFirewallProps) {
@@ -170,7 +169,6 @@ export class WebApplicationFirewall extends Construct {
         ],
       },
     });
-    this.gatewayId = this.gateway.id;
 
     // PCI-DSS 10.2: every blocked and allowed request is recorded.
     new Diagnostics(this, 'diagnostics', {

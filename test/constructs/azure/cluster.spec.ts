@@ -46,6 +46,11 @@ describe('Cluster defaults', () => {
     expect(setting.enabled_log).toHaveLength(7);
     expect(setting.enabled_metric).toEqual([{ category: 'AllMetrics' }]);
   });
+
+  it('creates no other resources than the cluster and its diagnostics', () => {
+    expect(Object.keys(json.resource).sort()).toEqual(['azurerm_kubernetes_cluster', 'azurerm_monitor_diagnostic_setting']);
+    expect(resources(json, 'azurerm_kubernetes_cluster')).toHaveLength(1);
+  });
 });
 
 describe('Cluster opt-outs', () => {
@@ -86,11 +91,5 @@ describe('Cluster opt-outs', () => {
 
   it('rejects a malformed Kubernetes version', () => {
     expect(() => new Cluster(scope(), 'aks', { ...props, kubernetesVersion: 'latest' })).toThrow('kubernetesVersion must look like 1.34, got "latest"');
-  });
-
-  it('creates no other resources than the cluster and its diagnostics', () => {
-    const json = synth((s) => new Cluster(s, 'aks', props));
-    expect(Object.keys(json.resource).sort()).toEqual(['azurerm_kubernetes_cluster', 'azurerm_monitor_diagnostic_setting']);
-    expect(resources(json, 'azurerm_kubernetes_cluster')).toHaveLength(1);
   });
 });

@@ -1,9 +1,8 @@
 import { TerraformStack, Testing } from 'cdktf';
 import type { KeyRef } from '../../../src/constructs/azure/key-vault';
 import type { WorkspaceRef } from '../../../src/constructs/azure/logging';
-import { type Json, resources } from '../../helpers/terraform-json';
 
-export { type Json, resources, synth } from '../../helpers/terraform-json';
+export { type Json, only, resources, synth } from '../../helpers/terraform-json';
 
 export const workspace: WorkspaceRef = {
   workspaceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log',
@@ -23,11 +22,4 @@ export const common = { resourceGroupName: 'rg-test', location: 'westeurope' };
 /** A stack to construct into when only the constructor's validation matters. */
 export function scope(): TerraformStack {
   return new TerraformStack(Testing.app(), 'test');
-}
-
-/** The only resource of a type (Azure specs' own message: "expected one <type>"). */
-export function only(json: Json, type: string): Json {
-  const list = resources(json, type);
-  if (list.length !== 1) throw new Error(`expected one ${type}, found ${list.length}`);
-  return list[0];
 }
