@@ -5,10 +5,10 @@
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import type { AwsEnvironmentConfig } from '../config/schema';
+import type { AwsEnvironmentConfig, NodePoolConfig } from '../config/schema';
 import type { ClusterContract } from '../constructs/contract';
-import { AwsPlatform, type NodePoolSizing } from '../constructs/aws/platform';
-import type { NodePoolConfig } from '../config/schema';
+import type { NodePoolSizing } from '../constructs/aws/node-pool';
+import { AwsPlatform } from '../constructs/aws/platform';
 import { clusterName, configureBackend } from './common';
 
 export interface AwsPlatformStackProps {

@@ -89,7 +89,7 @@ export class Cluster extends Construct {
     this.logGroup = new EncryptedLogGroup(this, 'logs', {
       name: `/aws/eks/${props.name}/cluster`,
       key: props.logKey,
-      retentionDays: props.logRetentionDays ?? 365,
+      retentionDays: props.logRetentionDays,
     });
 
     const publicCidrs = props.publicEndpoint?.allowedCidrs;

@@ -46,7 +46,6 @@ export class EncryptionKey extends Construct implements KeyRef {
   readonly key: KmsKey;
   readonly keyArn: string;
   readonly keyId: string;
-  readonly aliasName: string;
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
@@ -88,7 +87,6 @@ export class EncryptionKey extends Construct implements KeyRef {
     new KmsAlias(this, 'alias', { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
     this.keyArn = this.key.arn;
     this.keyId = this.key.keyId;
-    this.aliasName = `alias/${props.alias}`;
   }
 }
 

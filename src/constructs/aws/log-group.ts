@@ -26,7 +26,6 @@ export interface EncryptedLogGroupProps {
 export class EncryptedLogGroup extends Construct {
   readonly logGroup: CloudwatchLogGroup;
   readonly logGroupArn: string;
-  readonly logGroupName: string;
 
   constructor(scope: Construct, id: string, props: EncryptedLogGroupProps) {
     super(scope, id);
@@ -43,6 +42,5 @@ export class EncryptedLogGroup extends Construct {
       deletionProtectionEnabled: true,
     });
     this.logGroupArn = this.logGroup.arn;
-    this.logGroupName = this.logGroup.name;
   }
 }

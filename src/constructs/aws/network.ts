@@ -67,11 +67,9 @@ export interface NetworkProps {
 export class Network extends Construct {
   readonly vpc: Vpc;
   readonly vpcId: string;
-  readonly vpcCidr: string;
   readonly publicSubnetIds: string[];
   readonly privateSubnetIds: string[];
   readonly intraSubnetIds: string[];
-  readonly natGatewayCount: number;
   readonly flowLogGroup: EncryptedLogGroup;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
@@ -88,7 +86,6 @@ export class Network extends Construct {
       tags: { Name: props.name },
     });
     this.vpcId = this.vpc.id;
-    this.vpcCidr = props.vpcCidr;
 
     // CIS AWS 5.4: the default security group allows nothing; adopting it with no rules strips them.
     new DefaultSecurityGroup(this, 'default-sg', { vpcId: this.vpc.id, tags: { Name: `${props.name}-default-deny` } });
@@ -120,8 +117,7 @@ export class Network extends Construct {
     publicSubnets.forEach((s, i) => new RouteTableAssociation(this, `public-rta-${i}`, { subnetId: s.id, routeTableId: publicRoutes.id }));
 
     // Private tier: egress only, through NAT in the public tier.
-    this.natGatewayCount = natGatewayPerAz ? zones.length : 1;
-    const natGateways = Array.from({ length: this.natGatewayCount }, (_, i) => {
+    const natGateways = Array.from({ length: natGatewayPerAz ? zones.length : 1 }, (_, i) => {
       const eip = new Eip(this, `nat-eip-${i}`, { domain: 'vpc', tags: { Name: `${props.name}-nat-${zones[i]}` } });
       return new NatGateway(this, `nat-${i}`, {
         allocationId: eip.allocationId,
@@ -149,7 +145,7 @@ export class Network extends Construct {
     this.flowLogGroup = new EncryptedLogGroup(this, 'flow-logs', {
       name: `/aws/vpc/${props.name}/flow-logs`,
       key: props.flowLogKey,
-      retentionDays: props.flowLogRetentionDays ?? 365,
+      retentionDays: props.flowLogRetentionDays,
     });
     const flowLogRole = new IamRole(this, 'flow-log-role', {
       name: `${props.name}-vpc-flow-logs`,

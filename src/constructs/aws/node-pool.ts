@@ -23,11 +23,8 @@ export const NODE_MANAGED_POLICIES = [
   'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly',
 ] as const;
 
-export interface NodePoolProps {
-  /** Cluster the pool joins. */
-  readonly clusterName: string;
-  /** Pool name, e.g. `app`; also the node group and launch template name suffix. */
-  readonly poolName: string;
+/** Size and shape of one node pool. */
+export interface NodePoolSizing {
   /** EC2 instance type. */
   readonly instanceType: string;
   readonly minSize: number;
@@ -35,6 +32,13 @@ export interface NodePoolProps {
   readonly desiredSize: number;
   /** Root volume size in GiB. */
   readonly diskSizeGb: number;
+}
+
+export interface NodePoolProps extends NodePoolSizing {
+  /** Cluster the pool joins. */
+  readonly clusterName: string;
+  /** Pool name, e.g. `app`; also the node group and launch template name suffix. */
+  readonly poolName: string;
   /** Private subnets for the nodes; never public ones. */
   readonly subnetIds: readonly string[];
   /** Customer-managed key for the root volumes (its policy must admit the Auto Scaling service-linked role). */

@@ -18,6 +18,7 @@ import { Cluster, type PublicEndpointAccess } from './cluster';
 import {
   EBS_CSI_MANAGED_POLICY,
   PodIdentityRole,
+  type PodIdentityRoleProps,
   VPC_CNI_MANAGED_POLICY,
   ebsCsiKeyStatements,
   loadBalancerControllerStatements,
@@ -25,17 +26,8 @@ import {
 } from './identity';
 import { EncryptionKey } from './kms';
 import { Network } from './network';
-import { NodePool } from './node-pool';
+import { NodePool, type NodePoolProps, type NodePoolSizing } from './node-pool';
 import { WebAcl } from './waf';
-
-/** Size and shape of one node pool. */
-export interface NodePoolSizing {
-  readonly instanceType: string;
-  readonly minSize: number;
-  readonly maxSize: number;
-  readonly desiredSize: number;
-  readonly diskSizeGb: number;
-}
 
 export interface AwsPlatformProps {
   /** Cluster name; prefix of every resource name. */
@@ -125,7 +117,7 @@ export class AwsPlatform extends Construct {
     });
     const clusterName = this.cluster.clusterName;
 
-    const pool = (poolId: string, sizing: NodePoolSizing, extra: Pick<ConstructorParameters<typeof NodePool>[2], 'labels' | 'taint'>) =>
+    const pool = (poolId: string, sizing: NodePoolSizing, extra: Pick<NodePoolProps, 'labels' | 'taint'>) =>
       new NodePool(this, poolId, {
         clusterName,
         poolName: poolId,
@@ -135,15 +127,12 @@ export class AwsPlatform extends Construct {
         ...extra,
       });
     this.appPool = pool('app', props.appPool, { labels: APP_POOL_LABELS });
-    this.securityPool = pool('security', props.securityPool, {
-      labels: SECURITY_POOL_PLACEMENT.labels,
-      taint: SECURITY_POOL_PLACEMENT.taint,
-    });
+    this.securityPool = pool('security', props.securityPool, SECURITY_POOL_PLACEMENT);
 
     const identity = (
       roleId: string,
       sa: ServiceAccountRef,
-      rest: Pick<ConstructorParameters<typeof PodIdentityRole>[2], 'statements' | 'managedPolicyArns' | 'association'>,
+      rest: Pick<PodIdentityRoleProps, 'statements' | 'managedPolicyArns' | 'association'>,
     ) =>
       new PodIdentityRole(this, `${roleId}-role`, {
         clusterName,

@@ -84,7 +84,7 @@ export class WebAcl extends Construct {
     this.logGroup = new EncryptedLogGroup(this, 'logs', {
       name: `aws-waf-logs-${props.name}`,
       key: props.logKey,
-      retentionDays: props.logRetentionDays ?? 365,
+      retentionDays: props.logRetentionDays,
     });
     new Wafv2WebAclLoggingConfiguration(this, 'logging', {
       resourceArn: this.webAcl.arn,
