@@ -25,9 +25,11 @@ import { awsProd } from '../src/config/environments/aws';
 import { azureProd } from '../src/config/environments/azure';
 import { gcpProd } from '../src/config/environments/gcp';
 import type { EnvironmentConfig } from '../src/config/schema';
-import { SECURITY_POOL_PLACEMENT, type ClusterContract } from '../src/constructs/contract';
+import { BASELINE_SERVICE_ACCOUNTS, SECURITY_POOL_PLACEMENT, type ClusterContract } from '../src/constructs/contract';
 import { platformChartValues } from '../src/constructs/baseline/policies';
 import { baselineChartValues, type SecurityBaselineProps } from '../src/constructs/baseline/security-baseline';
+import { baselineProps } from '../src/stacks/baseline-stack';
+import { clusterName as environmentClusterName } from '../src/stacks/common';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -340,9 +342,9 @@ function loadFromHelm(repository: string, chart: string, version: string, env: R
 
 /** A plain-string cluster contract for one environment, shaped like each platform stack's. */
 export function sampleClusterContract(config: EnvironmentConfig): ClusterContract {
-  const clusterName = `${config.namePrefix}-${config.environment}`;
+  const clusterName = environmentClusterName(config);
   const identity = (annotations: Record<string, string>, podLabels: Record<string, string> = {}) => ({
-    serviceAccount: { namespace: 'vault', name: 'vault' },
+    serviceAccount: BASELINE_SERVICE_ACCOUNTS.vault,
     serviceAccountAnnotations: annotations,
     podLabels,
   });
@@ -368,7 +370,7 @@ export function sampleClusterContract(config: EnvironmentConfig): ClusterContrac
         ingressWaf: { kind: 'aws-wafv2', id: 'arn:aws:wafv2:sample', ingressAnnotations: { 'alb.ingress.kubernetes.io/wafv2-acl-arn': 'arn:aws:wafv2:sample' } },
         controllerIdentities: {
           'aws-load-balancer-controller': {
-            serviceAccount: { namespace: 'kube-system', name: 'aws-load-balancer-controller' },
+            serviceAccount: BASELINE_SERVICE_ACCOUNTS.awsLoadBalancerController,
             serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': `arn:aws:iam::${config.accountId}:role/${clusterName}-lbc` },
             podLabels: {},
           },
@@ -407,14 +409,9 @@ export function sampleClusterContract(config: EnvironmentConfig): ClusterContrac
   }
 }
 
+/** The props the baseline stack builds for this environment, on the sample contract. */
 export function sampleBaselineProps(config: EnvironmentConfig): SecurityBaselineProps {
-  return {
-    cluster: sampleClusterContract(config),
-    allowedRegistries: config.allowedRegistries,
-    imageMirror: config.platformImageMirror,
-    gitOps: config.gitOps,
-    awsLoadBalancerController: config.cloud === 'aws' ? { vpcId: 'vpc-0sample', region: config.region } : undefined,
-  };
+  return baselineProps(config, sampleClusterContract(config));
 }
 
 /** Every chart the baseline installs for one sample environment per cloud, plus the platform chart's Argo CD values. */

@@ -11,8 +11,21 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import type { EnvironmentConfig } from '../config/schema';
 import type { ClusterContract } from '../constructs/contract';
-import { SecurityBaseline } from '../constructs/baseline/security-baseline';
+import { SecurityBaseline, type SecurityBaselineProps } from '../constructs/baseline/security-baseline';
 import { configureBackend } from './common';
+
+/** The baseline's props for one environment (also what scripts/check-helm-values.ts checks). */
+export function baselineProps(config: EnvironmentConfig, cluster: ClusterContract): SecurityBaselineProps {
+  return {
+    cluster,
+    allowedRegistries: config.allowedRegistries,
+    imageMirror: config.platformImageMirror,
+    gitOps: config.gitOps,
+    cosignPublicKey: config.cosignPublicKey,
+    // EKS ingress: ALBs carry the WAF and TLS policy from the contract's annotations.
+    awsLoadBalancerController: cluster.cloud === 'aws' ? { vpcId: cluster.networkId, region: cluster.region } : undefined,
+  };
+}
 
 export interface BaselineStackProps {
   readonly config: EnvironmentConfig;
@@ -46,14 +59,6 @@ export class BaselineStack extends TerraformStack {
       },
     });
 
-    this.baseline = new SecurityBaseline(this, 'baseline', {
-      cluster,
-      allowedRegistries: config.allowedRegistries,
-      imageMirror: config.platformImageMirror,
-      gitOps: config.gitOps,
-      cosignPublicKey: config.cosignPublicKey,
-      // EKS ingress: ALBs carry the WAF and TLS policy from the contract's annotations.
-      awsLoadBalancerController: cluster.cloud === 'aws' ? { vpcId: cluster.networkId, region: cluster.region } : undefined,
-    });
+    this.baseline = new SecurityBaseline(this, 'baseline', baselineProps(config, cluster));
   }
 }

@@ -72,11 +72,9 @@ export interface FalcoProps {
 export class Falco extends Construct {
   readonly namespace: NamespaceV1;
   readonly release: Release;
-  readonly values: HelmValues;
 
   constructor(scope: Construct, id: string, props: FalcoProps) {
     super(scope, id);
-    this.values = falcoValues(props.imageMirror);
     // Privileged (documented exception): the eBPF probe and host mounts (/proc, /sys, container
     // runtime socket) are refused by PSA baseline and restricted.
     this.namespace = baselineNamespace(this, 'namespace', BASELINE_NAMESPACES.falco, 'privileged');
@@ -84,7 +82,7 @@ export class Falco extends Construct {
       chart: BASELINE_CHARTS.falco,
       name: 'falco',
       namespace: BASELINE_NAMESPACES.falco,
-      values: this.values,
+      values: falcoValues(props.imageMirror),
       dependsOn: [this.namespace, props.monitoringCrds],
     });
   }

@@ -77,12 +77,18 @@ export function podSecurityLabels(level: PodSecurityLevel, auditLevel: PodSecuri
   };
 }
 
+/** Labels on the Kubernetes objects the baseline creates outside Helm (namespaces, the policy ConfigMap). */
+export const BASELINE_OBJECT_LABELS: Readonly<Record<string, string>> = {
+  'app.kubernetes.io/managed-by': 'terraform',
+  'platform.regulated-k8s.io/baseline': 'true',
+};
+
 /** A namespace owned by Terraform (not `create_namespace`), so it carries PSA labels from the start. */
 export function baselineNamespace(scope: Construct, id: string, name: string, level: PodSecurityLevel, auditLevel: PodSecurityLevel = level): NamespaceV1 {
   return new NamespaceV1(scope, id, {
     metadata: {
       name,
-      labels: { ...podSecurityLabels(level, auditLevel), 'app.kubernetes.io/managed-by': 'terraform', 'platform.regulated-k8s.io/baseline': 'true' },
+      labels: { ...podSecurityLabels(level, auditLevel), ...BASELINE_OBJECT_LABELS },
     },
   });
 }

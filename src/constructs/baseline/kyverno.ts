@@ -80,11 +80,9 @@ export class Kyverno extends Construct {
   /** Holds the reviewed PolicyExceptions (synced by Argo CD from policies/exceptions). */
   readonly exceptionsNamespace: NamespaceV1;
   readonly release: Release;
-  readonly values: HelmValues;
 
   constructor(scope: Construct, id: string, props: KyvernoProps) {
     super(scope, id);
-    this.values = kyvernoValues(props.settings);
     this.namespace = baselineNamespace(this, 'namespace', BASELINE_NAMESPACES.kyverno, 'restricted');
     // No workloads run there: restricted, like every namespace that needs nothing more.
     this.exceptionsNamespace = baselineNamespace(this, 'exceptions-namespace', BASELINE_NAMESPACES.policyExceptions, 'restricted');
@@ -92,7 +90,7 @@ export class Kyverno extends Construct {
       chart: BASELINE_CHARTS.kyverno,
       name: 'kyverno',
       namespace: BASELINE_NAMESPACES.kyverno,
-      values: this.values,
+      values: kyvernoValues(props.settings),
       dependsOn: [this.namespace, props.monitoringCrds],
     });
   }

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
-import { BASELINE_CHARTS, baselineRelease, type HelmValues } from './helm-defaults';
+import { BASELINE_CHARTS, BASELINE_OBJECT_LABELS, baselineRelease, type HelmValues } from './helm-defaults';
 import { platformApplication } from './argocd';
 import { BASELINE_NAMESPACES, KUBE_PROMETHEUS_RELEASE, type BaselineSettings } from './settings';
 
@@ -76,7 +76,7 @@ export class Policies extends Construct {
       metadata: {
         name: POLICY_CONFIG_MAP.name,
         namespace: POLICY_CONFIG_MAP.namespace,
-        labels: { 'app.kubernetes.io/managed-by': 'terraform', 'platform.regulated-k8s.io/baseline': 'true' },
+        labels: { ...BASELINE_OBJECT_LABELS },
       },
       data: policyConfigData(props.settings),
       dependsOn: [props.kyverno],

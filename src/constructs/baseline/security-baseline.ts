@@ -94,12 +94,13 @@ export function baselineChartValues(props: SecurityBaselineProps): BaselineChart
  */
 export function baselineImages(props: SecurityBaselineProps): BaselineImage[] {
   const settings = resolveBaselineSettings(props);
-  const charts = [...new Set(chartValues(settings).map((c) => chartKey(c.component)))];
-  return imagesOf(charts, settings.imageMirror);
+  return chartImages(chartValues(settings), settings.imageMirror);
 }
 
-function chartKey(component: BaselineReleaseKey): BaselineComponent {
-  return component === 'policyApplications' ? 'argoCdApps' : component;
+/** The images these releases run, once each (policyApplications is a second argocd-apps release). */
+function chartImages(charts: readonly BaselineChartValues[], imageMirror: string): BaselineImage[] {
+  const components = charts.map((c): BaselineComponent => (c.component === 'policyApplications' ? 'argoCdApps' : c.component));
+  return imagesOf([...new Set(components)], imageMirror);
 }
 
 export class SecurityBaseline extends Construct {
@@ -164,7 +165,7 @@ export class SecurityBaseline extends Construct {
     this.releases = releases;
     this.adminAccess = new ClusterAdminAccess(this, 'admin-access', { groups: props.cluster.clusterAdminGroups });
     this.charts = chartValues(settings);
-    this.images = imagesOf([...new Set(this.charts.map((c) => chartKey(c.component)))], settings.imageMirror);
+    this.images = chartImages(this.charts, settings.imageMirror);
     this.chartVersions = Object.fromEntries(this.charts.map((c) => [c.component, c.version]));
     this.policyConfig = this.policies.configMap;
     this.ingressAnnotations = props.cluster.ingressWaf.ingressAnnotations;

@@ -165,17 +165,15 @@ export interface VaultProps {
 export class Vault extends Construct {
   readonly namespace: NamespaceV1;
   readonly release: Release;
-  readonly values: HelmValues;
 
   constructor(scope: Construct, id: string, props: VaultProps) {
     super(scope, id);
-    this.values = vaultValues(props.settings);
     this.namespace = baselineNamespace(this, 'namespace', BASELINE_NAMESPACES.vault, 'restricted');
     this.release = baselineRelease(this, 'release', {
       chart: BASELINE_CHARTS.vault,
       name: VAULT_RELEASE,
       namespace: BASELINE_NAMESPACES.vault,
-      values: this.values,
+      values: vaultValues(props.settings),
       dependsOn: [this.namespace, props.monitoringCrds],
       // Vault pods report Ready only after the one-time `vault operator init` (recovery keys go to
       // named custodians, a human step), so Helm cannot wait for them on the first install.

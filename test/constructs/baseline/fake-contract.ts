@@ -1,5 +1,5 @@
 /** Plain-string cluster contracts, one per cloud, shaped like the platform stacks' (no tokens). */
-import { SECURITY_POOL_PLACEMENT, type CloudProvider, type ClusterContract } from '../../../src/constructs/contract';
+import { BASELINE_SERVICE_ACCOUNTS, SECURITY_POOL_PLACEMENT, type CloudProvider, type ClusterContract } from '../../../src/constructs/contract';
 
 const access = {
   host: 'https://api.test.internal',
@@ -21,7 +21,7 @@ export function fakeContract(cloud: CloudProvider): ClusterContract {
           seal: 'awskms',
           sealConfig: { region: 'eu-west-1', kms_key_id: 'arn:aws:kms:eu-west-1:111111111111:key/test' },
           identity: {
-            serviceAccount: { namespace: 'vault', name: 'vault' },
+            serviceAccount: BASELINE_SERVICE_ACCOUNTS.vault,
             serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111111111111:role/test-vault' },
             podLabels: {},
           },
@@ -29,7 +29,7 @@ export function fakeContract(cloud: CloudProvider): ClusterContract {
         ingressWaf: { kind: 'aws-wafv2', id: 'arn:aws:wafv2:test', ingressAnnotations: { 'alb.ingress.kubernetes.io/wafv2-acl-arn': 'arn:aws:wafv2:test' } },
         controllerIdentities: {
           'aws-load-balancer-controller': {
-            serviceAccount: { namespace: 'kube-system', name: 'aws-load-balancer-controller' },
+            serviceAccount: BASELINE_SERVICE_ACCOUNTS.awsLoadBalancerController,
             serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111111111111:role/test-lbc' },
             podLabels: {},
           },
@@ -46,7 +46,7 @@ export function fakeContract(cloud: CloudProvider): ClusterContract {
           seal: 'azurekeyvault',
           sealConfig: { tenant_id: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', vault_name: 'kv-test', key_name: 'vault-unseal' },
           identity: {
-            serviceAccount: { namespace: 'vault', name: 'vault' },
+            serviceAccount: BASELINE_SERVICE_ACCOUNTS.vault,
             serviceAccountAnnotations: { 'azure.workload.identity/client-id': '11111111-1111-4111-8111-111111111111' },
             podLabels: { 'azure.workload.identity/use': 'true' },
           },
@@ -65,7 +65,7 @@ export function fakeContract(cloud: CloudProvider): ClusterContract {
           seal: 'gcpckms',
           sealConfig: { project: 'test-project-01', region: 'europe-west2', key_ring: 'test-vault', crypto_key: 'unseal' },
           identity: {
-            serviceAccount: { namespace: 'vault', name: 'vault' },
+            serviceAccount: BASELINE_SERVICE_ACCOUNTS.vault,
             serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': 'vault@test-project-01.iam.gserviceaccount.com' },
             podLabels: {},
           },
