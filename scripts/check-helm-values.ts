@@ -29,6 +29,7 @@ import { BASELINE_SERVICE_ACCOUNTS, SECURITY_POOL_PLACEMENT, type ClusterContrac
 import { platformChartValues } from '../src/constructs/baseline/policies';
 import { baselineChartValues, type SecurityBaselineProps } from '../src/constructs/baseline/security-baseline';
 import { baselineProps } from '../src/stacks/baseline-stack';
+import { clusterAdminGroups } from '../src/constructs/gcp/platform';
 import { clusterName as environmentClusterName } from '../src/stacks/common';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -397,7 +398,7 @@ export function sampleClusterContract(config: EnvironmentConfig): ClusterContrac
         cloud: 'gcp',
         region: config.region,
         networkId: 'projects/sample/global/networks/sample',
-        clusterAdminGroups: config.adminPrincipals.filter((m) => m.startsWith('group:')).map((m) => m.slice('group:'.length)),
+        clusterAdminGroups: clusterAdminGroups(config.adminPrincipals),
         vaultUnseal: {
           seal: 'gcpckms',
           sealConfig: { project: config.projectId, region: config.region, key_ring: `${clusterName}-vault`, crypto_key: 'unseal' },

@@ -17,6 +17,11 @@ import { NodePool, type NodePoolSizing } from './node-pool';
 import { PLATFORM_SERVICES, ProjectServices } from './project-services';
 
 /** Lets admins see the cluster and fetch its endpoint; no Kubernetes rights by itself. */
+/** The Google groups among IAM members (`group:x@y` -> `x@y`): the RBAC subjects bound to cluster-admin. */
+export function clusterAdminGroups(members: readonly string[]): string[] {
+  return members.filter((m) => m.startsWith('group:')).map((m) => m.slice('group:'.length));
+}
+
 export const CLUSTER_VIEWER_ROLE = 'roles/container.clusterViewer';
 
 /** Vault reads the unseal key's metadata (key version state) besides wrapping with it. */
@@ -245,7 +250,7 @@ export class GcpPlatform extends Construct {
       region,
       networkId: this.network.networkId,
       // IAM grants only clusterViewer; the baseline binds these groups to cluster-admin (Google Groups for RBAC).
-      clusterAdminGroups: props.adminPrincipals.filter((m) => m.startsWith('group:')).map((m) => m.slice('group:'.length)),
+      clusterAdminGroups: clusterAdminGroups(props.adminPrincipals),
       access: {
         host: this.cluster.host,
         clusterCaCertificate: this.cluster.clusterCaCertificate,
