@@ -92,10 +92,22 @@ const resolvedCache = new WeakMap<IConstruct, StackResource>();
 function resourceView(stack: TerraformStack, element: TerraformResource): StackResource {
   const cached = resolvedCache.get(element);
   if (cached) return cached;
-  const json = resolve(stack, element.toTerraform()) as { resource?: Record<string, Record<string, TfAttributes>> };
-  const byName = json.resource?.[element.terraformResourceType] ?? {};
-  const name = Object.keys(byName)[0] ?? element.friendlyUniqueId;
-  const view: StackResource = { type: element.terraformResourceType, name, path: element.node.path, attrs: byName[name] ?? {} };
+  // toTerraform() keys the resource by friendlyUniqueId, so the name needs no resolving.
+  const name = element.friendlyUniqueId;
+  let attrs: TfAttributes | undefined;
+  const view: StackResource = {
+    type: element.terraformResourceType,
+    name,
+    path: element.node.path,
+    // Resolved on first read: synth resolves every resource again, and most are of types no rule reads.
+    get attrs(): TfAttributes {
+      if (attrs === undefined) {
+        const json = resolve(stack, element.toTerraform()) as { resource?: Record<string, Record<string, TfAttributes>> };
+        attrs = json.resource?.[element.terraformResourceType]?.[name] ?? {};
+      }
+      return attrs;
+    },
+  };
   resolvedCache.set(element, view);
   return view;
 }

@@ -2,8 +2,10 @@
  * Readers for synthesized Terraform attributes. cdktf writes a single nested
  * block either as an object or as a one-element list depending on the
  * provider schema; these helpers accept both, so rules read intent, not shape.
+ * Also the two stack-scope checks several rules share (`anyResource`,
+ * `everyCovered`), so their verdicts name resources the same way.
  */
-import type { TfAttributes } from '../types';
+import type { StackResource, StackRuleResult, TfAttributes } from '../types';
 
 /** The first (or only) instance of a nested block, if present. */
 export function block(attrs: TfAttributes | undefined, key: string): TfAttributes | undefined {
@@ -44,6 +46,42 @@ export function strings(value: unknown): string[] {
 export function references(value: unknown, type: string, name: string): boolean {
   const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
   return text.includes(`${type}.${name}.`) || text.includes(`${type}.${name}}`);
+}
+
+/**
+ * A stack with an `anchorType` resource must contain some resource that
+ * `satisfies` the control: compliant naming those resources, else
+ * non-compliant about the stack itself. Not applicable without the anchor.
+ */
+export function anyResource(
+  resources: readonly StackResource[],
+  anchorType: string,
+  satisfies: (r: StackResource) => boolean,
+): StackRuleResult {
+  if (!resources.some((r) => r.type === anchorType)) return { status: 'not-applicable' };
+  const found = resources.filter(satisfies);
+  return found.length > 0 ? { status: 'compliant', resources: found.map((r) => r.path) } : { status: 'non-compliant' };
+}
+
+/**
+ * Every `targetType` resource must be referenced from `attribute` of some
+ * resource that `covers` it (a flow log's vpc_id, a diagnostic setting's
+ * target_resource_id): compliant naming targets and coverers, else
+ * non-compliant naming the uncovered targets. Not applicable without targets.
+ */
+export function everyCovered(
+  resources: readonly StackResource[],
+  targetType: string,
+  covers: (r: StackResource) => boolean,
+  attribute: string,
+): StackRuleResult {
+  const targets = resources.filter((r) => r.type === targetType);
+  if (targets.length === 0) return { status: 'not-applicable' };
+  const coverers = resources.filter(covers);
+  const uncovered = targets.filter((t) => !coverers.some((c) => references(c.attrs[attribute], t.type, t.name)));
+  return uncovered.length === 0
+    ? { status: 'compliant', resources: [...targets, ...coverers].map((r) => r.path) }
+    : { status: 'non-compliant', resources: uncovered.map((r) => r.path) };
 }
 
 function isObject(value: unknown): value is TfAttributes {

@@ -1,12 +1,12 @@
 import type { StackRule, StackResource } from '../../types';
+import { isTrue } from '../attributes';
 
 function enablesNetworkPolicy(addon: StackResource): boolean {
   const raw = addon.attrs.configuration_values;
   if (typeof raw !== 'string') return false;
   try {
     const parsed: unknown = JSON.parse(raw);
-    const value = (parsed as Record<string, unknown>).enableNetworkPolicy;
-    return value === true || value === 'true';
+    return isTrue((parsed as Record<string, unknown>).enableNetworkPolicy);
   } catch {
     return false;
   }

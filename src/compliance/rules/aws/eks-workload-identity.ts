@@ -1,4 +1,5 @@
 import type { StackRule } from '../../types';
+import { anyResource } from '../attributes';
 
 const IDENTITY_TYPES = ['aws_eks_pod_identity_association', 'aws_iam_openid_connect_provider'];
 
@@ -12,11 +13,5 @@ export const eksWorkloadIdentity: StackRule = {
   explanation:
     'Workloads that call AWS must use EKS Pod Identity (or IRSA) so each service account has its own least-privilege role and no static access keys exist.',
   fix: 'Bind IAM roles to service accounts with the PodIdentityRole construct (eks-pod-identity-agent add-on + aws_eks_pod_identity_association).',
-  evaluate: (resources) => {
-    if (!resources.some((r) => r.type === 'aws_eks_cluster')) return { status: 'not-applicable' };
-    const bindings = resources.filter((r) => IDENTITY_TYPES.includes(r.type));
-    return bindings.length > 0
-      ? { status: 'compliant', resources: bindings.map((r) => r.path) }
-      : { status: 'non-compliant' };
-  },
+  evaluate: (resources) => anyResource(resources, 'aws_eks_cluster', (r) => IDENTITY_TYPES.includes(r.type)),
 };

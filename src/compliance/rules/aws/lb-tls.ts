@@ -1,7 +1,7 @@
 import type { ResourceRule } from '../../types';
 
 /** ELB security policies that negotiate TLS 1.2 or newer only. */
-export const TLS12_POLICY = /^ELBSecurityPolicy-TLS13-1-[23]-|^ELBSecurityPolicy-TLS-1-2-|^ELBSecurityPolicy-FS-1-2-/;
+const TLS12_POLICY = /^ELBSecurityPolicy-TLS13-1-[23]-|^ELBSecurityPolicy-TLS-1-2-|^ELBSecurityPolicy-FS-1-2-/;
 
 /** Load-balancer listeners terminate TLS 1.2+ only. */
 export const lbTls: ResourceRule = {

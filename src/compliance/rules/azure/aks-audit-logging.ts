@@ -1,5 +1,5 @@
 import type { StackRule, StackResource } from '../../types';
-import { blocks, references } from '../attributes';
+import { blocks, everyCovered } from '../attributes';
 
 const AUDIT_CATEGORIES = ['kube-audit', 'kube-audit-admin'];
 const AUDIT_GROUPS = ['audit', 'allLogs'];
@@ -22,13 +22,11 @@ export const aksAuditLogging: StackRule = {
   explanation:
     'Every AKS cluster must have a diagnostic setting that exports the kube-audit (or kube-audit-admin) log category: without it no access to the cluster can be reconstructed.',
   fix: 'Add an azurerm_monitor_diagnostic_setting with target_resource_id = <cluster>.id and enabled_log { category = "kube-audit-admin" } to a Log Analytics workspace.',
-  evaluate: (resources) => {
-    const clusters = resources.filter((r) => r.type === 'azurerm_kubernetes_cluster');
-    if (clusters.length === 0) return { status: 'not-applicable' };
-    const settings = resources.filter((r) => r.type === 'azurerm_monitor_diagnostic_setting' && exportsAudit(r));
-    const uncovered = clusters.filter((c) => !settings.some((s) => references(s.attrs.target_resource_id, c.type, c.name)));
-    return uncovered.length === 0
-      ? { status: 'compliant', resources: [...clusters, ...settings].map((r) => r.path) }
-      : { status: 'non-compliant', resources: uncovered.map((r) => r.path) };
-  },
+  evaluate: (resources) =>
+    everyCovered(
+      resources,
+      'azurerm_kubernetes_cluster',
+      (r) => r.type === 'azurerm_monitor_diagnostic_setting' && exportsAudit(r),
+      'target_resource_id',
+    ),
 };

@@ -1,7 +1,13 @@
-import type { ResourceRule } from '../../types';
+import type { ResourceRule, TfAttributes } from '../../types';
 import { block } from '../attributes';
 
 const ENFORCING = ['azure', 'calico', 'cilium'];
+
+/** Whether an AKS cluster runs a network policy engine that enforces NetworkPolicies. */
+export function enforcesNetworkPolicy(cluster: TfAttributes): boolean {
+  const policy = block(cluster, 'network_profile')?.network_policy;
+  return typeof policy === 'string' && ENFORCING.includes(policy);
+}
 
 /** A network policy engine is installed, so NetworkPolicies are enforced. */
 export const aksNetworkPolicy: ResourceRule = {
@@ -14,8 +20,5 @@ export const aksNetworkPolicy: ResourceRule = {
   explanation:
     'AKS must run a network policy engine (cilium, calico or azure); without one Kubernetes NetworkPolicies are accepted but not enforced and every pod can reach every other pod.',
   fix: 'Set network_profile { network_plugin = "azure", network_data_plane = "cilium", network_policy = "cilium" }.',
-  evaluate: (attrs) => {
-    const policy = block(attrs, 'network_profile')?.network_policy;
-    return typeof policy === 'string' && ENFORCING.includes(policy) ? 'compliant' : 'non-compliant';
-  },
+  evaluate: (attrs) => (enforcesNetworkPolicy(attrs) ? 'compliant' : 'non-compliant'),
 };

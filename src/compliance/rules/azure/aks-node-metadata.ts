@@ -1,7 +1,6 @@
 import type { ResourceRule } from '../../types';
-import { block, isTrue } from '../attributes';
-
-const ENFORCING = ['azure', 'calico', 'cilium'];
+import { isTrue } from '../attributes';
+import { enforcesNetworkPolicy } from './aks-network-policy';
 
 /**
  * AKS has no node-level switch that hides IMDS from pods (IMDS restriction is
@@ -20,10 +19,6 @@ export const aksNodeMetadata: ResourceRule = {
   explanation:
     'Pods must not obtain the node (kubelet) managed identity from IMDS: AKS needs Workload ID for workloads and an enforcing network policy engine so the baseline can deny pod egress to 169.254.169.254.',
   fix: 'Set workload_identity_enabled = true and network_profile.network_policy = "cilium"; keep the baseline egress policy that blocks the IMDS address.',
-  evaluate: (attrs) => {
-    const policy = block(attrs, 'network_profile')?.network_policy;
-    return isTrue(attrs.workload_identity_enabled) && typeof policy === 'string' && ENFORCING.includes(policy)
-      ? 'compliant'
-      : 'non-compliant';
-  },
+  evaluate: (attrs) =>
+    isTrue(attrs.workload_identity_enabled) && enforcesNetworkPolicy(attrs) ? 'compliant' : 'non-compliant',
 };

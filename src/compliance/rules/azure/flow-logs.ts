@@ -1,5 +1,5 @@
 import type { StackRule } from '../../types';
-import { block, isFalse, isTrue } from '../attributes';
+import { anyResource, block, isFalse, isTrue } from '../attributes';
 
 /** Network Watcher flow logs record the VNet's traffic. */
 export const azureFlowLogs: StackRule = {
@@ -11,16 +11,13 @@ export const azureFlowLogs: StackRule = {
   explanation:
     'A stack with a virtual network must have an enabled Network Watcher flow log with retention: network flows in and out of the cardholder-data environment are audit evidence.',
   fix: 'Add azurerm_network_watcher_flow_log (enabled = true, target_resource_id = <vnet>.id, retention_policy { enabled = true, days >= 90 }).',
-  evaluate: (resources) => {
-    if (!resources.some((r) => r.type === 'azurerm_virtual_network')) return { status: 'not-applicable' };
-    const flowLogs = resources.filter(
+  evaluate: (resources) =>
+    anyResource(
+      resources,
+      'azurerm_virtual_network',
       (r) =>
         r.type === 'azurerm_network_watcher_flow_log' &&
         !isFalse(r.attrs.enabled) &&
         isTrue(block(r.attrs, 'retention_policy')?.enabled),
-    );
-    return flowLogs.length > 0
-      ? { status: 'compliant', resources: flowLogs.map((r) => r.path) }
-      : { status: 'non-compliant' };
-  },
+    ),
 };

@@ -1,5 +1,5 @@
 import type { StackRule, StackResource } from '../../types';
-import { block, blocks } from '../attributes';
+import { anyResource, block, blocks } from '../attributes';
 
 function hasWafRule(policy: StackResource): boolean {
   return blocks(policy.attrs, 'rule').some((r) => {
@@ -18,11 +18,6 @@ export const gcpCloudArmor: StackRule = {
   explanation:
     'A stack with a GKE cluster must define a Cloud Armor security policy with preconfigured WAF (OWASP CRS) rules that deny; its decisions are logged with the load balancer request logs, which the ingress BackendConfig enables.',
   fix: 'Create google_compute_security_policy with rule { action = "deny(403)", match { expr { expression = "evaluatePreconfiguredWaf(\'sqli-v33-stable\')" } } }; attach it to ingress with a BackendConfig that enables logging.',
-  evaluate: (resources) => {
-    if (!resources.some((r) => r.type === 'google_container_cluster')) return { status: 'not-applicable' };
-    const policies = resources.filter((r) => r.type === 'google_compute_security_policy' && hasWafRule(r));
-    return policies.length > 0
-      ? { status: 'compliant', resources: policies.map((r) => r.path) }
-      : { status: 'non-compliant' };
-  },
+  evaluate: (resources) =>
+    anyResource(resources, 'google_container_cluster', (r) => r.type === 'google_compute_security_policy' && hasWafRule(r)),
 };
