@@ -2,11 +2,12 @@
 # Lints the delivery pipeline (.github/workflows) with actionlint, built from
 # the Go module proxy and cached by version.
 set -euo pipefail
+# shellcheck source=.ci/lib/go-tool.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-tool.sh"
 ACTIONLINT_VERSION=v1.7.12
-cache="${PLATFORM_TOOLS_CACHE:-$HOME/.cache/platform-tools}/actionlint-${ACTIONLINT_VERSION}"
+cache="$(go_tool_dir actionlint "$ACTIONLINT_VERSION")"
 if [ ! -x "$cache/actionlint" ]; then
-  mkdir -p "$cache"
-  GOTOOLCHAIN=local GOBIN="$cache" GOFLAGS=-trimpath go install "github.com/rhysd/actionlint/cmd/actionlint@${ACTIONLINT_VERSION}"
+  go_tool_build actionlint "$ACTIONLINT_VERSION" go_install github.com/rhysd/actionlint/cmd/actionlint
 fi
 "$cache/actionlint" -color=false .github/workflows/*.yml
 echo "actionlint ${ACTIONLINT_VERSION}: workflows ok"

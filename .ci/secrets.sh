@@ -5,13 +5,15 @@
 # broken install cannot pass silently.
 set -euo pipefail
 
+# shellcheck source=.ci/lib/go-tool.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-tool.sh"
+
 GITLEAKS_VERSION=v8.30.1
-cache="${PLATFORM_TOOLS_CACHE:-$HOME/.cache/platform-tools}/gitleaks-${GITLEAKS_VERSION}"
+cache="$(go_tool_dir gitleaks "$GITLEAKS_VERSION")"
 bin="$cache/gitleaks"
 if [ ! -x "$bin" ]; then
   echo "secrets: building gitleaks ${GITLEAKS_VERSION} into $cache"
-  mkdir -p "$cache"
-  GOTOOLCHAIN=local GOBIN="$cache" GOFLAGS=-trimpath go install "github.com/zricethezav/gitleaks/v8@${GITLEAKS_VERSION}"
+  go_tool_build gitleaks "$GITLEAKS_VERSION" go_install github.com/zricethezav/gitleaks/v8
 fi
 echo "secrets: gitleaks ${GITLEAKS_VERSION} at $bin"
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the pinned CLI tools that check policies/ and charts/, built from
-# source through the Go module proxy (no prebuilt-binary downloads).
+# source through the Go module proxy (no prebuilt-binary downloads) by .ci/lib/go-tool.sh
+# (shared with .ci/secrets.sh and .ci/actionlint.sh).
 #
 #   kyverno          Kyverno CLI, same version as the Kyverno chart pinned upstream
 #                    (chart 3.9.0 / app v1.19.0), so `kyverno test` runs the engine
@@ -41,40 +42,28 @@ _platform_tools_main() {
     "k8s.io/pod-security-admission=github.com/kyverno/pod-security-admission@v0.0.0-20251031094455-46f20778634f"
   )
 
-  local cache="${PLATFORM_TOOLS_CACHE:-$HOME/.cache/platform-tools}"
-  local bindir="$cache/bin"
+  # shellcheck source=.ci/lib/go-tool.sh
+  source "$(dirname "${BASH_SOURCE[0]}")/lib/go-tool.sh"
+  local bindir="$go_tool_cache/bin"
   mkdir -p "$bindir"
-
-  # Never let `go` download a newer toolchain behind our back: the installed go must
-  # satisfy the modules' go directive (kyverno v1.19.0 needs go >= 1.26.5).
-  export GOTOOLCHAIN=local
-  # -mod=mod lets `go get`/`go build` in the throwaway kyverno module record go.sum entries.
-  export GOFLAGS="-trimpath -buildvcs=false -mod=mod"
-  export CGO_ENABLED=0
 
   _log() { echo "[tools] $*" >&2; }
 
-  # _install <name> <version> <builder-function>: builds into a temp dir, then renames
-  # into place atomically so an interrupted build never leaves a half-written cache entry.
+  # _install <name> <version> <builder> [builder args...]: builds unless cached (see
+  # go_tool_build), then links the binary into the bin dir.
   _install() {
-    local name="$1" version="$2" builder="$3"
-    local dest="$cache/$name-$version"
+    local name="$1" version="$2"
+    local dest
+    dest="$(go_tool_dir "$name" "$version")"
     if [[ -x "$dest/$name" ]]; then
       _log "$name $version: cached at $dest"
     else
       _log "$name $version: building from the Go module proxy (first run only)"
-      local tmp
-      tmp="$(mktemp -d "$cache/.build-$name-XXXXXX")"
       local start=$SECONDS
-      if ! "$builder" "$tmp" "$version" >&2; then
-        rm -rf "$tmp"
+      if ! go_tool_build "$@"; then
         _log "$name $version: build FAILED"
         return 1
       fi
-      rm -rf "$dest"
-      mkdir -p "$dest"
-      mv "$tmp/out/$name" "$dest/$name"
-      rm -rf "$tmp"
       _log "$name $version: built in $((SECONDS - start))s -> $dest"
     fi
     ln -sfn "$dest/$name" "$bindir/$name"
@@ -82,7 +71,7 @@ _platform_tools_main() {
 
   _build_kyverno() {
     local work="$1" version="$2"
-    mkdir -p "$work/mod" "$work/out"
+    mkdir -p "$work/mod"
     (
       cd "$work/mod"
       go mod init platform-tools/kyverno-cli >/dev/null 2>&1
@@ -96,51 +85,21 @@ _platform_tools_main() {
     )
   }
 
-  _build_helm() {
-    local work="$1" version="$2"
-    mkdir -p "$work/out"
-    # Same -X flags as helm's Makefile: without the k8s version ones, `helm template` assumes
-    # Kubernetes v1.20 (and fails charts with a kubeVersion constraint). helm v3.22.0 builds
-    # against k8s.io/client-go v0.37.0, i.e. Kubernetes 1.37.
-    GOBIN="$work/out" go install \
-      -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$version \
-        -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=37 \
-        -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=37" \
-      "helm.sh/helm/v3/cmd/helm@$version"
-  }
-
-  _build_kubectl_validate() {
-    local work="$1" version="$2"
-    mkdir -p "$work/out"
-    GOBIN="$work/out" go install "sigs.k8s.io/kubectl-validate@$version"
-  }
-
-  _build_cosign() {
-    local work="$1" version="$2"
-    mkdir -p "$work/out"
-    GOBIN="$work/out" go install \
-      -ldflags "-s -w -X sigs.k8s.io/release-utils/version.gitVersion=$version" \
-      "github.com/sigstore/cosign/v3/cmd/cosign@$version"
-  }
-
-  _build_crane() {
-    local work="$1" version="$2"
-    mkdir -p "$work/out"
-    GOBIN="$work/out" go install -ldflags "-s -w" "github.com/google/go-containerregistry/cmd/crane@$version"
-  }
-
-  _build_registry() {
-    local work="$1" version="$2"
-    mkdir -p "$work/out"
-    GOBIN="$work/out" go install -ldflags "-s -w" "github.com/google/go-containerregistry/cmd/registry@$version"
-  }
+  # Same -X flags as helm's Makefile: without the k8s version ones, `helm template` assumes
+  # Kubernetes v1.20 (and fails charts with a kubeVersion constraint). helm v3.22.0 builds
+  # against k8s.io/client-go v0.37.0, i.e. Kubernetes 1.37.
+  local helm_ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION \
+    -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=37 \
+    -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=37"
+  local ggcr=github.com/google/go-containerregistry/cmd
 
   _install kyverno "$KYVERNO_VERSION" _build_kyverno
-  _install helm "$HELM_VERSION" _build_helm
-  _install kubectl-validate "$KUBECTL_VALIDATE_VERSION" _build_kubectl_validate
-  _install crane "$GGCR_VERSION" _build_crane
-  _install registry "$GGCR_VERSION" _build_registry
-  _install cosign "$COSIGN_VERSION" _build_cosign
+  _install helm "$HELM_VERSION" go_install helm.sh/helm/v3/cmd/helm -ldflags "$helm_ldflags"
+  _install kubectl-validate "$KUBECTL_VALIDATE_VERSION" go_install sigs.k8s.io/kubectl-validate
+  _install crane "$GGCR_VERSION" go_install "$ggcr/crane" -ldflags "-s -w"
+  _install registry "$GGCR_VERSION" go_install "$ggcr/registry" -ldflags "-s -w"
+  _install cosign "$COSIGN_VERSION" go_install github.com/sigstore/cosign/v3/cmd/cosign \
+    -ldflags "-s -w -X sigs.k8s.io/release-utils/version.gitVersion=$COSIGN_VERSION"
 
   echo "$bindir"
 }

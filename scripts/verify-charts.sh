@@ -23,7 +23,7 @@ verify_name=verify-charts
 # shellcheck source=scripts/lib/schema-validation.sh
 source scripts/lib/schema-validation.sh
 
-ensure_tools helm kubectl-validate kyverno
+ensure_tools helm kubectl-validate kyverno   # kyverno: the policy contract check in step 2
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -96,24 +96,20 @@ for chart in charts/*/; do
     # Contract with policies/restrict-image-registries: the allowedRegistries string this chart
     # writes into kyverno/platform-policy-config must make that policy's own test suite pass
     # when it replaces the suite's mocked value (same registries as the suite's values.yaml).
-    if command -v kyverno >/dev/null 2>&1; then
-      rendered="$(helm template verify "$chart" -f "$base_vf" --kube-version "$KUBE_VERSION" \
-        --set-json 'policyConfig.allowedRegistries=["registry.example.com","123456789012.dkr.ecr.eu-west-1.amazonaws.com"]' \
-        --show-only templates/policy-config.yaml | sed -n 's/^  allowedRegistries: "\(.*\)"$/\1/p')"
-      suite="$work/contract/restrict-image-registries"
-      mkdir -p "$suite"
-      cp policies/restrict-image-registries/* "$suite/"
-      sed -i "s#^\( *platformconfig.data.allowedRegistries: \).*#\1\"$rendered\"#" "$suite/values.yaml"
-      if [[ -z "$rendered" ]] || ! grep -qF "\"$rendered\"" "$suite/values.yaml"; then
-        fail "contract: could not take allowedRegistries from the rendered platform-policy-config"
-      elif kyverno test "$suite" --remove-color >"$work/contract.log" 2>&1; then
-        log "contract: rendered allowedRegistries \"$rendered\" passes the restrict-image-registries suite"
-      else
-        grep -E 'Want|Error' "$work/contract.log" | sed 's/^/    /' >&2 || true
-        fail "contract: the chart's allowedRegistries format breaks restrict-image-registries"
-      fi
+    rendered="$(helm template verify "$chart" -f "$base_vf" --kube-version "$KUBE_VERSION" \
+      --set-json 'policyConfig.allowedRegistries=["registry.example.com","123456789012.dkr.ecr.eu-west-1.amazonaws.com"]' \
+      --show-only templates/policy-config.yaml | sed -n 's/^  allowedRegistries: "\(.*\)"$/\1/p')"
+    suite="$work/contract/restrict-image-registries"
+    mkdir -p "$suite"
+    cp policies/restrict-image-registries/* "$suite/"
+    sed -i "s#^\( *platformconfig.data.allowedRegistries: \).*#\1\"$rendered\"#" "$suite/values.yaml"
+    if [[ -z "$rendered" ]] || ! grep -qF "\"$rendered\"" "$suite/values.yaml"; then
+      fail "contract: could not take allowedRegistries from the rendered platform-policy-config"
+    elif kyverno test "$suite" --remove-color >"$work/contract.log" 2>&1; then
+      log "contract: rendered allowedRegistries \"$rendered\" passes the restrict-image-registries suite"
     else
-      fail "contract check needs the kyverno CLI (run bash .ci/tools.sh)"
+      grep -E 'Want|Error' "$work/contract.log" | sed 's/^/    /' >&2 || true
+      fail "contract: the chart's allowedRegistries format breaks restrict-image-registries"
     fi
 
     # The mesh-wide STRICT PeerAuthentication must be in the default render.
