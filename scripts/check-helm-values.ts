@@ -66,7 +66,10 @@ export interface ChartUnderTest {
  * ConfigMap. Keep this list short; each entry names its reason.
  */
 export const OPEN_PATHS: Readonly<Record<string, ReadonlyArray<{ readonly path: readonly string[]; readonly reason: string }>>> = {
-  istiod: [{ path: ['meshConfig'], reason: 'MeshConfig API (istio.io/docs/reference/config/istio.mesh.v1alpha1)' }],
+  istiod: [
+    { path: ['meshConfig'], reason: 'MeshConfig API (istio.io/docs/reference/config/istio.mesh.v1alpha1)' },
+    { path: ['resources'], reason: 'Kubernetes ResourceRequirements rendered verbatim into the istiod container (values.yaml shows only requests; limits render too)' },
+  ],
   'argo-cd': [
     { path: ['configs', 'cm'], reason: 'rendered verbatim into argocd-cm' },
     { path: ['configs', 'params'], reason: 'rendered verbatim into argocd-cmd-params-cm ("customize parameters by adding parameters here")' },

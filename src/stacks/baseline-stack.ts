@@ -24,6 +24,8 @@ export function baselineProps(config: EnvironmentConfig, cluster: ClusterContrac
     cosignPublicKey: config.cosignPublicKey,
     // EKS ingress: ALBs carry the WAF and TLS policy from the contract's annotations.
     awsLoadBalancerController: cluster.cloud === 'aws' ? { vpcId: cluster.networkId, region: cluster.region } : undefined,
+    // Development clusters carry no production load: smaller requests, same controls and replicas.
+    sizing: config.environment === 'dev' ? 'minimal' : 'production',
   };
 }
 

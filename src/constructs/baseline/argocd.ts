@@ -10,13 +10,22 @@ import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { BASELINE_CHARTS, baselineNamespace, baselineRelease, type HelmValues } from './helm-defaults';
 import { mirrorRepositoryValues } from './images';
+import { containerResources, type BaselineSizing } from './resources';
 import { BASELINE_NAMESPACES, type BaselineSettings, type GitOpsSource } from './settings';
 
 /** The AppProject every platform Application belongs to. */
 export const PLATFORM_PROJECT = 'platform';
 const IN_CLUSTER = 'https://kubernetes.default.svc';
 
-export function argoCdValues(imageMirror: string): HelmValues {
+/**
+ * Argo CD values. Every container gets requests and a memory limit from the
+ * sizing table (policies/require-requests-limits): a component that leaks is
+ * OOM-killed and restarted instead of starving the node. The chart's default
+ * container security contexts already meet the restricted profile (non-root,
+ * read-only root filesystem, all capabilities dropped, no privilege
+ * escalation, seccomp RuntimeDefault) and are kept as they are.
+ */
+export function argoCdValues(imageMirror: string, sizing: BaselineSizing): HelmValues {
   return {
     global: {
       // Network policies for every Argo CD component (default deny, then the flows it needs).
@@ -46,17 +55,30 @@ export function argoCdValues(imageMirror: string): HelmValues {
     // (disabled rather than mirrored: no image to scan and sign, no extra identity service to run).
     dex: { enabled: false },
     // Argo CD's cache, from the mirror (same repository path as upstream ecr-public.aws.com/docker/library/redis).
-    redis: { image: mirrorRepositoryValues(imageMirror, 'argoCdRedis') },
-    controller: { metrics: { enabled: true, serviceMonitor: { enabled: true } } },
+    redis: { image: mirrorRepositoryValues(imageMirror, 'argoCdRedis'), resources: containerResources(sizing, 'argoCdRedis') },
+    // The pre-install hook Job (redis password) is admitted like any pod: unsized, it would fail the install.
+    redisSecretInit: { resources: containerResources(sizing, 'argoCdRedisSecretInit') },
+    controller: {
+      // The controller caches the whole cluster's state: its memory limit bounds the largest consumer.
+      resources: containerResources(sizing, 'argoCdController'),
+      metrics: { enabled: true, serviceMonitor: { enabled: true } },
+    },
     server: {
       // Two API servers: the UI/API stays up through a node drain.
       replicas: 2,
+      resources: containerResources(sizing, 'argoCdServer'),
       metrics: { enabled: true, serviceMonitor: { enabled: true } },
     },
     repoServer: {
       replicas: 2,
+      // A runaway helm/kustomize render is OOM-killed instead of taking the node's memory.
+      resources: containerResources(sizing, 'argoCdRepoServer'),
+      // Init containers are admitted under the same rule (require-requests-limits).
+      copyutil: { resources: containerResources(sizing, 'argoCdRepoServerCopyutil') },
       metrics: { enabled: true, serviceMonitor: { enabled: true } },
     },
+    applicationSet: { resources: containerResources(sizing, 'argoCdApplicationSet') },
+    notifications: { resources: containerResources(sizing, 'argoCdNotifications') },
   };
 }
 
@@ -83,7 +105,9 @@ export function argoCdAppsValues(settings: BaselineSettings): HelmValues {
     projects: {
       [PLATFORM_PROJECT]: {
         namespace: BASELINE_NAMESPACES.argoCd,
-        description: 'Platform baseline: policies, platform chart and the environment app-of-apps',
+        // argocd-apps 2.0.2 writes `description: {{ . }}` unquoted: no ': ' or ' #' in this text
+        // (scripts/verify-baseline.ts renders the chart and fails on a broken template).
+        description: 'Platform baseline (policies, platform chart and the environment app-of-apps)',
         // Restricted project: one source repository, this cluster only.
         sourceRepos: [gitOps.repoUrl],
         destinations: [{ server: IN_CLUSTER, namespace: '*' }],
@@ -131,7 +155,7 @@ export class ArgoCd extends Construct {
       chart: BASELINE_CHARTS.argoCd,
       name: 'argo-cd',
       namespace: BASELINE_NAMESPACES.argoCd,
-      values: argoCdValues(props.settings.imageMirror),
+      values: argoCdValues(props.settings.imageMirror, props.settings.sizing),
       dependsOn: [this.namespace, props.monitoringCrds],
     });
     // A chart rather than kubernetes_manifest: Terraform needs no Argo CD CRD at plan time.

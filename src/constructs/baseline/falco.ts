@@ -9,22 +9,34 @@ import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { BASELINE_CHARTS, TOLERATE_ALL, baselineNamespace, baselineRelease, type HelmValues } from './helm-defaults';
 import { mirrorImageValues } from './images';
+import { containerResources, type BaselineSizing } from './resources';
 import { BASELINE_NAMESPACES } from './settings';
 
 /** ConfigMap rendered by charts/platform-baseline (templates/falco-rules.yaml) in the Falco namespace. */
 export const FALCO_PLATFORM_RULES_CONFIGMAP = 'platform-baseline-falco-rules';
 const PLATFORM_RULES_DIR = '/etc/falco/platform-rules.d';
 
-export function falcoValues(imageMirror: string): HelmValues {
+export function falcoValues(imageMirror: string, sizing: BaselineSizing): HelmValues {
   return {
-    // Falco and falcoctl (artifact install init container, artifact follow sidecar) from the mirror.
+    // The Falco image from the mirror (scanned, re-signed).
     image: mirrorImageValues(imageMirror, 'falco'),
-    falcoctl: {
-      image: mirrorImageValues(imageMirror, 'falcoctl'),
-      // PCI-DSS 6.5.1 change control: no runtime self-update of detection rules. The follow sidecar
-      // would pull new rules weekly from the internet, changing detections without review; rules
-      // change only when this release changes (install still runs once at pod start).
-      artifact: { follow: { enabled: false } },
+    // No falcoctl at all: the chart's install init container and follow sidecar download the
+    // rules and the container plugin from the internet (falcosecurity index, ghcr.io) at every
+    // pod start, which the clusters cannot reach and which would change detections without
+    // review (PCI-DSS 4.0 6.5.1). The Falco image ships the default ruleset
+    // (/etc/falco/falco_rules.yaml) and the container plugin (/usr/share/falco/plugins) it was
+    // built with; with falcoctl off the chart mounts nothing over them. Rules therefore change
+    // only when this pinned image changes; the platform's own rules come from a ConfigMap (below).
+    falcoctl: { artifact: { install: { enabled: false }, follow: { enabled: false } } },
+    resources: containerResources(sizing, 'falco'),
+    // The chart's least-privileged modern eBPF context (these four capabilities instead of a
+    // privileged container), plus no privilege escalation: the sensor never needs to gain
+    // privileges through exec. Setting this replaces the chart's generated context, so the
+    // capabilities are restated; the host access left is the reviewed exception in
+    // policies/exceptions/falco-sensor.yaml.
+    containerSecurityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: { add: ['BPF', 'SYS_RESOURCE', 'PERFMON', 'SYS_PTRACE'] },
     },
     driver: {
       enabled: true,
@@ -65,6 +77,8 @@ export function falcoValues(imageMirror: string): HelmValues {
 export interface FalcoProps {
   /** Registry path the images are pulled from (see images.ts). */
   readonly imageMirror: string;
+  /** Requests and memory limits (resources.ts). */
+  readonly sizing: BaselineSizing;
   /** The Prometheus operator CRDs (the chart renders a ServiceMonitor). */
   readonly monitoringCrds: ITerraformDependable;
 }
@@ -82,7 +96,7 @@ export class Falco extends Construct {
       chart: BASELINE_CHARTS.falco,
       name: 'falco',
       namespace: BASELINE_NAMESPACES.falco,
-      values: falcoValues(props.imageMirror),
+      values: falcoValues(props.imageMirror, props.sizing),
       dependsOn: [this.namespace, props.monitoringCrds],
     });
   }

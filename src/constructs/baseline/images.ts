@@ -37,9 +37,8 @@ export const UPSTREAM_IMAGES = {
   // vault 0.34.1: server and the agent the injector adds to pods use the same image.
   vault: { registry: 'docker.io', repository: 'hashicorp/vault', tag: '2.0.4' },
   vaultK8s: { registry: 'docker.io', repository: 'hashicorp/vault-k8s', tag: '1.7.6' },
-  // falco 9.1.0 (appVersion 0.44.1); falcoctl installs and follows rule artifacts.
+  // falco 9.1.0 (appVersion 0.44.1): rules and container plugin ship in the image (no falcoctl, see falco.ts).
   falco: { registry: 'docker.io', repository: 'falcosecurity/falco', tag: '0.44.1' },
-  falcoctl: { registry: 'docker.io', repository: 'falcosecurity/falcoctl', tag: '0.13.0' },
   // argo-cd 10.1.1 (appVersion v3.4.4): one image for every Argo CD component, plus Redis.
   argoCd: { registry: 'quay.io', repository: 'argoproj/argocd', tag: 'v3.4.4' },
   argoCdRedis: { registry: 'ecr-public.aws.com', repository: 'docker/library/redis', tag: '8.2.3-alpine' },
@@ -68,7 +67,7 @@ export const CHART_IMAGES: Readonly<Record<BaselineComponent, readonly ImageName
   istioCni: ['istioCni'],
   istiod: ['istioPilot', 'istioProxy'],
   vault: ['vault', 'vaultK8s'],
-  falco: ['falco', 'falcoctl'],
+  falco: ['falco'],
   argoCd: ['argoCd', 'argoCdRedis'],
   argoCdApps: [],
   kubePrometheusStack: ['prometheusOperator', 'prometheusConfigReloader', 'admissionWebhookCertgen', 'prometheus', 'alertmanager', 'kubeStateMetrics', 'grafana', 'grafanaSidecar'],

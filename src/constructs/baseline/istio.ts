@@ -9,6 +9,7 @@ import type { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import type { CloudProvider } from '../contract';
 import { BASELINE_CHARTS, baselineNamespace, baselineRelease, type HelmValues } from './helm-defaults';
 import { UPSTREAM_IMAGES } from './images';
+import { containerResources, type BaselineSizing } from './resources';
 import { BASELINE_NAMESPACES, type BaselineSettings } from './settings';
 
 /**
@@ -38,8 +39,15 @@ export function istioBaseValues(): HelmValues {
  * can then enforce PSA restricted (CIS-K8s 5.2.8/5.2.9). Only the CNI agent's
  * own namespace is privileged.
  */
-export function istioCniValues(cloud: CloudProvider, imageMirror: string): HelmValues {
+export function istioCniValues(cloud: CloudProvider, imageMirror: string, sizing: BaselineSizing): HelmValues {
   return {
+    // On every node: requests reserve room for the agent, the memory limit keeps a leak from
+    // evicting tenant pods (the chart's default has requests only).
+    resources: containerResources(sizing, 'istioCni'),
+    // The agent keeps the runtime's default syscall filter (the chart leaves it unset): its added
+    // capabilities (SYS_ADMIN for setns) are what the default profile conditions those syscalls on.
+    // The host access it still needs is the reviewed exception policies/exceptions/istio-cni-node.yaml.
+    seccompProfile: { type: 'RuntimeDefault' },
     global: {
       ...istioImageValues(imageMirror),
       // GKE: the chart adds the ResourceQuota GKE needs for system-node-critical pods outside kube-system.
@@ -48,7 +56,7 @@ export function istioCniValues(cloud: CloudProvider, imageMirror: string): HelmV
   };
 }
 
-export function istiodValues(imageMirror: string): HelmValues {
+export function istiodValues(imageMirror: string, sizing: BaselineSizing): HelmValues {
   return {
     // HA control plane: two replicas minimum, PDB, so certificate issuance and xDS survive a node drain.
     autoscaleEnabled: true,
@@ -66,7 +74,8 @@ export function istiodValues(imageMirror: string): HelmValues {
     cni: { enabled: true },
     // PSA restricted requires a seccomp profile on istiod's pod.
     seccompProfile: { type: 'RuntimeDefault' },
-    resources: { requests: { cpu: '500m', memory: '2Gi' } },
+    // The HPA scales on the CPU request; the memory limit bounds a leak in the CA and xDS server.
+    resources: containerResources(sizing, 'istiod'),
     meshConfig: {
       // PCI-DSS 4.0 1.4.2 / 1.3.2: sidecars only reach services in the mesh registry; any external
       // destination needs an explicit ServiceEntry (egress allow-list, data-exfiltration control).
@@ -107,7 +116,7 @@ export class Istio extends Construct {
       chart: BASELINE_CHARTS.istioCni,
       name: 'istio-cni',
       namespace: BASELINE_NAMESPACES.istioCni,
-      values: istioCniValues(props.settings.cluster.cloud, props.settings.imageMirror),
+      values: istioCniValues(props.settings.cluster.cloud, props.settings.imageMirror, props.settings.sizing),
       dependsOn: [this.cniNamespace, this.base],
     });
     // istiod after the CRDs (base) and the CNI agent (pods injected before the agent runs cannot start).
@@ -115,7 +124,7 @@ export class Istio extends Construct {
       chart: BASELINE_CHARTS.istiod,
       name: 'istiod',
       namespace: BASELINE_NAMESPACES.istio,
-      values: istiodValues(props.settings.imageMirror),
+      values: istiodValues(props.settings.imageMirror, props.settings.sizing),
       dependsOn: [this.base, this.cni],
     });
   }

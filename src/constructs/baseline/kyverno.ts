@@ -9,6 +9,7 @@ import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { BASELINE_CHARTS, baselineNamespace, baselineRelease, securityPoolPlacement, type HelmValues } from './helm-defaults';
 import { mirrorImageValues } from './images';
+import { containerResources, type ContainerName } from './resources';
 import { BASELINE_NAMESPACES, type BaselineSettings } from './settings';
 
 /** Replicas of the admission controller: survives one node loss and a rolling update. */
@@ -16,11 +17,8 @@ export const KYVERNO_ADMISSION_REPLICAS = 3;
 
 export function kyvernoValues(settings: BaselineSettings): HelmValues {
   const placement = securityPoolPlacement(settings.cluster.securityNodePool);
-  const resources = (cpu: string, memory: string): HelmValues => ({
-    requests: { cpu, memory },
-    // Memory limit only: a CPU limit throttles admission under load; memory bounds a leak.
-    limits: { memory: `${Number.parseInt(memory, 10) * 3}Mi` },
-  });
+  // Memory limit only: a CPU limit throttles admission under load; memory bounds a leak (resources.ts).
+  const resources = (name: ContainerName): HelmValues => containerResources(settings.sizing, name);
   const controller = (replicas: number): HelmValues => ({
     replicas,
     // Security pool: the policy engine does not share nodes with tenant workloads.
@@ -44,13 +42,13 @@ export function kyvernoValues(settings: BaselineSettings): HelmValues {
     test: { image: mirrorImageValues(mirror, 'kyvernoReadinessChecker') },
     admissionController: {
       ...controller(KYVERNO_ADMISSION_REPLICAS),
-      initContainer: { image: mirrorImageValues(mirror, 'kyvernoPre') },
+      initContainer: { image: mirrorImageValues(mirror, 'kyvernoPre'), resources: resources('kyvernoAdmissionInit') },
       // Three replicas: admission survives a node loss during a rolling update.
-      container: { image: mirrorImageValues(mirror, 'kyverno'), resources: resources('200m', '256Mi') },
+      container: { image: mirrorImageValues(mirror, 'kyverno'), resources: resources('kyvernoAdmission') },
     },
-    backgroundController: { ...controller(2), image: mirrorImageValues(mirror, 'kyvernoBackgroundController'), resources: resources('100m', '128Mi') },
-    cleanupController: { ...controller(2), image: mirrorImageValues(mirror, 'kyvernoCleanupController'), resources: resources('100m', '128Mi') },
-    reportsController: { ...controller(2), image: mirrorImageValues(mirror, 'kyvernoReportsController'), resources: resources('100m', '128Mi') },
+    backgroundController: { ...controller(2), image: mirrorImageValues(mirror, 'kyvernoBackgroundController'), resources: resources('kyvernoBackground') },
+    cleanupController: { ...controller(2), image: mirrorImageValues(mirror, 'kyvernoCleanupController'), resources: resources('kyvernoCleanup') },
+    reportsController: { ...controller(2), image: mirrorImageValues(mirror, 'kyvernoReportsController'), resources: resources('kyvernoReports') },
     features: {
       // Webhooks keep failurePolicy Fail: if Kyverno is down, admission is refused rather
       // than silently unpoliced (fail closed). A ClusterPolicy's own failurePolicy defaults to Fail;

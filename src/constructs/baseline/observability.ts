@@ -150,6 +150,11 @@ export function lokiValues(settings: BaselineSettings): HelmValues {
       sidecar: false,
     },
     sidecar: { rules: { enabled: false } },
+    // The chart's simple-scalable targets default to 3 replicas each; with them beside
+    // singleBinary the chart refuses to render (two deployment modes at once).
+    read: { replicas: 0 },
+    write: { replicas: 0 },
+    backend: { replicas: 0 },
     // The nginx gateway only fronts the distributed components; one binary serves the API itself
     // and every request still carries its tenant (auth_enabled). Disabled rather than mirrored.
     gateway: { enabled: false },

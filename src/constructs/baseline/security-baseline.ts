@@ -60,11 +60,11 @@ function chartValues(settings: BaselineSettings): BaselineChartValues[] {
     entry('tempo', 'tempo', 'tempo', ns.monitoring, tempoValues(settings.imageMirror)),
     entry('kyverno', 'kyverno', 'kyverno', ns.kyverno, kyvernoValues(settings)),
     entry('istioBase', 'istioBase', 'istio-base', ns.istio, istioBaseValues()),
-    entry('istioCni', 'istioCni', 'istio-cni', ns.istioCni, istioCniValues(settings.cluster.cloud, settings.imageMirror)),
-    entry('istiod', 'istiod', 'istiod', ns.istio, istiodValues(settings.imageMirror)),
+    entry('istioCni', 'istioCni', 'istio-cni', ns.istioCni, istioCniValues(settings.cluster.cloud, settings.imageMirror, settings.sizing)),
+    entry('istiod', 'istiod', 'istiod', ns.istio, istiodValues(settings.imageMirror, settings.sizing)),
     entry('vault', 'vault', VAULT_RELEASE, ns.vault, vaultValues(settings)),
-    entry('falco', 'falco', 'falco', ns.falco, falcoValues(settings.imageMirror)),
-    entry('argoCd', 'argoCd', 'argo-cd', ns.argoCd, argoCdValues(settings.imageMirror)),
+    entry('falco', 'falco', 'falco', ns.falco, falcoValues(settings.imageMirror, settings.sizing)),
+    entry('argoCd', 'argoCd', 'argo-cd', ns.argoCd, argoCdValues(settings.imageMirror, settings.sizing)),
     entry('argoCdApps', 'argoCdApps', 'platform-apps', ns.argoCd, argoCdAppsValues(settings)),
     entry('policyApplications', 'argoCdApps', 'platform-policies', ns.argoCd, policyApplicationsValues(settings)),
   ];
@@ -136,7 +136,7 @@ export class SecurityBaseline extends Construct {
     this.kyverno = new Kyverno(this, 'kyverno', { settings, monitoringCrds });
     this.istio = new Istio(this, 'istio', { settings });
     this.vault = new Vault(this, 'vault', { settings, monitoringCrds });
-    this.falco = new Falco(this, 'falco', { imageMirror: settings.imageMirror, monitoringCrds });
+    this.falco = new Falco(this, 'falco', { imageMirror: settings.imageMirror, sizing: settings.sizing, monitoringCrds });
     this.argoCd = new ArgoCd(this, 'argocd', { settings, monitoringCrds });
     // Kyverno before its policies; the AppProject before the Applications that use it.
     this.policies = new Policies(this, 'policies', { settings, kyverno: this.kyverno.release, argoCdApps: this.argoCd.apps });

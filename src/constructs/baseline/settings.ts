@@ -5,6 +5,7 @@
  */
 import { Token } from 'cdktf';
 import type { ClusterContract } from '../contract';
+import type { BaselineSizing } from './resources';
 
 /** Where Argo CD syncs from. */
 export interface GitOpsSource {
@@ -77,6 +78,13 @@ export interface SecurityBaselineProps {
    * @default - not installed
    */
   readonly awsLoadBalancerController?: AwsLoadBalancerControllerProps;
+  /**
+   * Requests and memory limits of every container (table in resources.ts):
+   * 'production' for clusters that carry real load, 'minimal' for development
+   * clusters (same replicas and controls, smaller requests).
+   * @default 'production'
+   */
+  readonly sizing?: BaselineSizing;
 }
 
 /** Props with every default applied. */
@@ -92,6 +100,7 @@ export interface BaselineSettings {
   readonly createGrafanaAdminSecret: boolean;
   readonly vaultTlsSecretName: string;
   readonly awsLoadBalancerController?: AwsLoadBalancerControllerProps;
+  readonly sizing: BaselineSizing;
 }
 
 /** Namespaces and release names: other components (platform chart, policies) refer to them. */
@@ -210,6 +219,11 @@ export function resolveBaselineSettings(props: SecurityBaselineProps): BaselineS
     throw new Error(`vaultTlsSecretName must name a secret, got ${JSON.stringify(vaultTlsSecretName)}`);
   }
 
+  const sizing = props.sizing ?? 'production';
+  if (known(sizing) && sizing !== 'production' && sizing !== 'minimal') {
+    throw new Error(`sizing must be 'production' or 'minimal', got ${JSON.stringify(sizing)}`);
+  }
+
   return {
     cluster,
     allowedRegistries,
@@ -222,5 +236,6 @@ export function resolveBaselineSettings(props: SecurityBaselineProps): BaselineS
     createGrafanaAdminSecret: grafanaAdminExistingSecret === undefined,
     vaultTlsSecretName,
     awsLoadBalancerController: props.awsLoadBalancerController,
+    sizing,
   };
 }

@@ -174,8 +174,11 @@ describe('SecurityBaseline on aws (with the AWS Load Balancer Controller)', () =
     expect(v.falco.rules_files).toContain(v.mounts.volumeMounts[0].mountPath);
   });
 
-  it('does not let falcoctl update detection rules at run time (changes go through review)', () => {
-    expect(s.values('falco').falcoctl.artifact.follow.enabled).toBe(false);
+  it('runs no falcoctl: nothing is downloaded at pod start and rules change only with the pinned image', () => {
+    const v = s.values('falco');
+    expect(v.falcoctl.artifact).toEqual({ install: { enabled: false }, follow: { enabled: false } });
+    expect(v.falcoctl.image).toBeUndefined();
+    expect(v.falco.rules_files[0]).toBe('/etc/falco/falco_rules.yaml');
   });
 
   it('disables the argo cd admin user and the insecure server, and restricts the platform project', () => {

@@ -1,0 +1,65 @@
+/**
+ * Requests and memory limits of every container the baseline runs, per
+ * sizing. Every container must carry them (policies/require-requests-limits,
+ * PCI-DSS 4.0 2.2.1): the scheduler places pods on nodes that can hold them,
+ * and a leak in one component is OOM-killed instead of evicting payment
+ * services. CPU limits are not set: they throttle a busy admission controller
+ * or scraper without isolating anything that requests do not already isolate.
+ *
+ * Two sizings: `production` (staging and prod tiers: HA replicas under real
+ * load, sized from the upstream charts' documented recommendations and the
+ * components' steady-state use) and `minimal` (dev clusters: same topology and
+ * controls, smaller requests). docs/baseline.md lists the table.
+ */
+import type { HelmValues } from './helm-defaults';
+
+export type BaselineSizing = 'minimal' | 'production';
+
+/** One container's CPU request, memory request and memory limit. */
+export interface ContainerSize {
+  readonly cpu: string;
+  readonly memory: string;
+  readonly memoryLimit: string;
+}
+
+type Sizes = Readonly<Record<BaselineSizing, ContainerSize>>;
+
+const size = (cpu: string, memory: string, memoryLimit: string): ContainerSize => ({ cpu, memory, memoryLimit });
+
+/** Every container the baseline runs, by a short name used in the component values. */
+export const CONTAINER_SIZES = {
+  // Kyverno: admission is on every API write; the other controllers work in the background.
+  kyvernoAdmission: { production: size('200m', '256Mi', '768Mi'), minimal: size('100m', '128Mi', '512Mi') },
+  kyvernoAdmissionInit: { production: size('10m', '64Mi', '256Mi'), minimal: size('10m', '64Mi', '256Mi') },
+  kyvernoBackground: { production: size('100m', '128Mi', '384Mi'), minimal: size('50m', '64Mi', '256Mi') },
+  kyvernoCleanup: { production: size('100m', '128Mi', '384Mi'), minimal: size('50m', '64Mi', '256Mi') },
+  kyvernoReports: { production: size('100m', '128Mi', '384Mi'), minimal: size('50m', '64Mi', '256Mi') },
+  // (the chart's hook Jobs keep its own requests and limits.)
+  // Falco: one sensor per node; memory grows with the rules and the event rate.
+  falco: { production: size('100m', '512Mi', '1Gi'), minimal: size('50m', '256Mi', '1Gi') },
+  // Argo CD: the application controller caches every object of the cluster it manages and
+  // reconciles all Applications, so it needs the most memory and is the one to bound; the repo
+  // server renders manifests (helm/kustomize) in bursts; the API server, ApplicationSet and
+  // notifications controllers are light; redis is a cache (losing it only costs a re-render).
+  argoCdController: { production: size('500m', '1Gi', '3Gi'), minimal: size('100m', '256Mi', '1Gi') },
+  argoCdRepoServer: { production: size('250m', '256Mi', '1Gi'), minimal: size('50m', '128Mi', '512Mi') },
+  argoCdRepoServerCopyutil: { production: size('10m', '32Mi', '128Mi'), minimal: size('10m', '32Mi', '128Mi') },
+  argoCdServer: { production: size('100m', '256Mi', '512Mi'), minimal: size('50m', '128Mi', '256Mi') },
+  argoCdApplicationSet: { production: size('50m', '128Mi', '256Mi'), minimal: size('10m', '64Mi', '256Mi') },
+  argoCdNotifications: { production: size('50m', '64Mi', '256Mi'), minimal: size('10m', '64Mi', '128Mi') },
+  argoCdRedis: { production: size('100m', '256Mi', '512Mi'), minimal: size('50m', '64Mi', '256Mi') },
+  argoCdRedisSecretInit: { production: size('10m', '64Mi', '256Mi'), minimal: size('10m', '64Mi', '256Mi') },
+  // Istio: istiod pushes xDS config and signs workload certificates for every sidecar (memory
+  // grows with the mesh; upstream's own request is 500m/2Gi); the CNI agent runs on every node,
+  // and a node whose agent is OOM-killed cannot start meshed pods, so its limit is generous.
+  istiod: { production: size('500m', '2Gi', '4Gi'), minimal: size('100m', '512Mi', '1Gi') },
+  istioCni: { production: size('100m', '128Mi', '512Mi'), minimal: size('20m', '64Mi', '256Mi') },
+} as const satisfies Record<string, Sizes>;
+
+export type ContainerName = keyof typeof CONTAINER_SIZES;
+
+/** `{ requests: { cpu, memory }, limits: { memory } }` for a container at this sizing. */
+export function containerResources(sizing: BaselineSizing, name: ContainerName): HelmValues {
+  const s = CONTAINER_SIZES[name][sizing];
+  return { requests: { cpu: s.cpu, memory: s.memory }, limits: { memory: s.memoryLimit } };
+}
