@@ -401,10 +401,8 @@ async function checkStack(stack: BaselineStack, options: CheckOptions, jobs: num
   const crdDir = join(work, 'crds');
   rmSync(crdDir, { recursive: true, force: true });
   mkdirSync(crdDir, { recursive: true });
-  const renderedCrdNames = new Set<string>();
   for (const c of allCrds) {
     const name = String((c.body.metadata as JsonObject).name);
-    renderedCrdNames.add(name);
     writeFileSync(join(crdDir, `${name}.yaml`), yaml11(c.body));
   }
   const upstreamCrdDirs = options.upstreamDir && existsSync(join(options.upstreamDir, 'crds')) ? readdirSync(join(options.upstreamDir, 'crds')).map((d) => join(options.upstreamDir!, 'crds', d)) : [];

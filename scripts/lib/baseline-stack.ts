@@ -103,7 +103,7 @@ export function resolveStandIns(text: string, where: string, standIns: readonly 
   });
 }
 
-function isObject(value: unknown): value is JsonObject {
+export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

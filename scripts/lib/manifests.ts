@@ -5,7 +5,7 @@
  * run and anything they fetch from outside the cluster when they start.
  */
 import { parseAllDocuments } from 'yaml';
-import type { Json, JsonObject } from './baseline-stack';
+import { isObject, type Json, type JsonObject } from './baseline-stack';
 
 export interface Manifest {
   readonly apiVersion: string;
@@ -41,9 +41,6 @@ const CLUSTER_SCOPED = new Set([
   'PriorityLevelConfiguration',
 ]);
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Parses `helm template` output. Empty documents are dropped; a YAML error throws. */
 export function parseManifests(text: string, releaseNamespace: string, clusterScopedKinds: ReadonlySet<string> = new Set()): Manifest[] {
