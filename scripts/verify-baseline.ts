@@ -293,7 +293,7 @@ interface StackOutcome {
   readonly objects: number;
   readonly workloads: number;
   readonly admitted: number;
-  readonly images: number;
+  /** Distinct images the judged pods run (each needs the release signature). */
   readonly signatureImages: readonly string[];
 }
 
@@ -472,7 +472,6 @@ async function checkStack(stack: BaselineStack, options: CheckOptions, jobs: num
     objects,
     workloads: templates.length,
     admitted: templates.length - policyOutcome.rejected.size,
-    images: new Set(allImages.map((i) => i.image)).size,
     signatureImages: [...new Set(allImages.map((i) => i.image))].sort(),
   };
 }
@@ -628,7 +627,7 @@ function report(outcomes: readonly StackOutcome[]): number {
     const status = o.problems.length === 0 ? 'PASS' : 'FAIL';
     console.log(
       `[verify-baseline] ${o.stack}: ${status}: ${o.rendered}/${o.releases} releases rendered, ${o.objects} objects schema-checked, ` +
-        `${o.admitted}/${o.workloads} platform pod templates admitted, ${o.images} images from the mirror` +
+        `${o.admitted}/${o.workloads} platform pod templates admitted, ${o.signatureImages.length} images from the mirror` +
         (o.problems.length > 0 ? ` (${[...counts].map(([c, n]) => `${n} ${c}`).join(', ')})` : ''),
     );
     for (const p of o.problems) console.log(`    ${p.category}: ${p.where}: ${p.message}`);
