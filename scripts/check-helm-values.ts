@@ -6,9 +6,12 @@
  *
  * For every chart the baseline installs (built from one sample environment per
  * cloud), it checks that
- *   1. the pinned version equals the upstream Chart.yaml `version` (Istio's
- *      Chart.yaml says 1.0.0, a placeholder replaced at release time: the
- *      version "published as" in $UPSTREAM_DIR/README.md is used instead);
+ *   1. the pinned version equals the upstream Chart.yaml `version` (read from
+ *      $UPSTREAM_DIR/charts/<chart>/, else from the whole chart in
+ *      chart-sources/<chart>-<version>/; the project's own charts from charts/).
+ *      Istio's Chart.yaml says 1.0.0 and cert-manager's v0.0.0, placeholders
+ *      replaced at release time: the version "published as" in the README, or
+ *      the tag chart-sources/SOURCES.md records, is used instead;
  *   2. every key path the baseline sets exists in the upstream values.yaml, or
  *      lies under an open map (rules in `isOpen` below and docs/baseline.md);
  *   3. the upstream defaults merged with the baseline's values validate against
@@ -19,7 +22,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { awsProd } from '../src/config/environments/aws';
 import { azureProd } from '../src/config/environments/azure';
@@ -70,6 +73,13 @@ export const OPEN_PATHS: Readonly<Record<string, ReadonlyArray<{ readonly path: 
     { path: ['meshConfig'], reason: 'MeshConfig API (istio.io/docs/reference/config/istio.mesh.v1alpha1)' },
     { path: ['resources'], reason: 'Kubernetes ResourceRequirements rendered verbatim into the istiod container (values.yaml shows only requests; limits render too)' },
   ],
+  cni: [
+    { path: ['resources'], reason: 'Kubernetes ResourceRequirements rendered verbatim into the install-cni container (values.yaml shows only requests; limits render too)' },
+    {
+      path: ['global', 'platform'],
+      reason: 'read by the chart templates (zzz_profile.yaml, clusterrole.yaml: coalesce .Values.platform .Values.global.platform) to load files/profile-platform-<name>.yaml; values.yaml does not list it',
+    },
+  ],
   'argo-cd': [
     { path: ['configs', 'cm'], reason: 'rendered verbatim into argocd-cm' },
     { path: ['configs', 'params'], reason: 'rendered verbatim into argocd-cmd-params-cm ("customize parameters by adding parameters here")' },
@@ -77,16 +87,15 @@ export const OPEN_PATHS: Readonly<Record<string, ReadonlyArray<{ readonly path: 
   ],
   'kube-prometheus-stack': [
     { path: ['grafana', 'grafana.ini'], reason: 'grafana.ini sections, rendered verbatim into grafana.ini' },
-    {
-      path: ['kube-state-metrics', 'image'],
-      reason: 'the kube-state-metrics 8.4.0 subchart image block (registry, repository, tag); its values.yaml is not in the upstream data yet',
-    },
+    { path: ['grafana', 'containerSecurityContext'], reason: 'Kubernetes SecurityContext rendered verbatim (toYaml) into the grafana container; values.yaml shows only some of its fields' },
+    { path: ['grafana', 'sidecar', 'securityContext'], reason: 'Kubernetes SecurityContext rendered verbatim (toYaml) into every grafana sidecar container; values.yaml shows only some of its fields' },
   ],
+  tempo: [{ path: ['securityContext'], reason: 'Kubernetes PodSecurityContext rendered verbatim (toYaml) into the tempo pod; values.yaml shows only some of its fields' }],
 };
 
 /** Subchart values: kube-prometheus-stack's `grafana` block is the grafana chart's values. */
 export const SUBCHARTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  'kube-prometheus-stack': { grafana: 'grafana' },
+  'kube-prometheus-stack': { grafana: 'grafana', 'kube-state-metrics': 'kube-state-metrics' },
 };
 
 /** Istio charts keep their defaults under this key and read user values from the top level. */
@@ -299,24 +308,52 @@ function readYaml(file: string): unknown {
   return parseYaml(readFileSync(file, 'utf8'));
 }
 
-/** Reads charts/<chart>/ from UPSTREAM_DIR; undefined when the chart has no data there. */
-export function loadUpstreamDir(upstreamDir: string, chart: string): UpstreamChart | undefined {
-  const dir = join(upstreamDir, 'charts', chart);
+/**
+ * Reads charts/<chart>/ from UPSTREAM_DIR, else the whole chart at chart-sources/<chart>-<version>/
+ * (given the version); undefined when the chart has no data in either.
+ */
+export function loadUpstreamDir(upstreamDir: string, chart: string, version?: string): UpstreamChart | undefined {
+  let dir = join(upstreamDir, 'charts', chart);
+  if (!existsSync(join(dir, 'values.yaml')) && version) dir = join(upstreamDir, 'chart-sources', `${chart}-${version}`);
   if (!existsSync(join(dir, 'values.yaml'))) return undefined;
   let values = effectiveUpstreamValues((readYaml(join(dir, 'values.yaml')) as JsonObject | null) ?? {});
   for (const [key, sub] of Object.entries(SUBCHARTS[chart] ?? {})) {
-    const subFile = join(upstreamDir, 'charts', sub, 'values.yaml');
-    if (existsSync(subFile)) values = { ...values, [key]: mergeValues(readYaml(subFile), values[key]) as Json };
+    // charts/<subchart>/, else the dependency inside the whole chart (chart-sources/<chart>-<version>/charts/<subchart>/).
+    const candidates = [join(upstreamDir, 'charts', sub, 'values.yaml')];
+    if (version) candidates.push(join(upstreamDir, 'chart-sources', `${chart}-${version}`, 'charts', sub, 'values.yaml'));
+    const found = candidates.find((f) => existsSync(f));
+    if (found) values = { ...values, [key]: mergeValues(readYaml(found), values[key]) as Json };
   }
+  return readChartMeta(upstreamDir, dir, chart, values);
+}
+
+function readChartMeta(upstreamDir: string, dir: string, chart: string, values: JsonObject): UpstreamChart {
   const schemaFile = join(dir, 'values.schema.json');
   const schema = existsSync(schemaFile) ? (JSON.parse(readFileSync(schemaFile, 'utf8')) as JsonSchema) : undefined;
   let version: string | undefined;
   const chartFile = join(dir, 'Chart.yaml');
   if (existsSync(chartFile)) {
     version = String((readYaml(chartFile) as JsonObject).version);
-    if (version === '1.0.0') version = publishedVersion(upstreamDir, chart) ?? version;
+    if (GIT_PLACEHOLDER_VERSIONS.includes(version)) version = publishedVersion(upstreamDir, chart) ?? sourcesTag(upstreamDir, basename(dir)) ?? version;
   }
   return { values, schema, version };
+}
+
+/** Chart.yaml versions that a chart's release build replaces (Istio: 1.0.0, cert-manager: v0.0.0). */
+const GIT_PLACEHOLDER_VERSIONS: readonly string[] = ['1.0.0', 'v0.0.0'];
+
+/**
+ * For a chart under chart-sources/ whose Chart.yaml keeps a git placeholder: the tag SOURCES.md
+ * records for that folder (columns: folder | Chart.yaml version | repository | path | tag | commit).
+ */
+export function sourcesTag(upstreamDir: string, folder: string): string | undefined {
+  const file = join(upstreamDir, 'chart-sources', 'SOURCES.md');
+  if (!existsSync(file)) return undefined;
+  const row = readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`| ${folder} |`));
+  const tag = row?.split('|')[5]?.trim();
+  return tag && /^v?\d+\.\d+\.\d+$/.test(tag) ? tag : undefined;
 }
 
 /** Istio's Chart.yaml placeholder: the README records the version each chart is published as. */
@@ -452,8 +489,13 @@ export function run(args: readonly string[], env: Readonly<Record<string, string
     if (test.chart === 'platform-baseline') {
       upstream = loadUpstreamDir(repoRoot, 'platform-baseline');
       source = 'charts/platform-baseline';
+    } else if (!test.repository) {
+      // A chart of the project's own, shipped with the stack (charts/<chart>): its values.yaml,
+      // schema and Chart.yaml version are the reference.
+      upstream = loadUpstreamDir(repoRoot, test.chart);
+      source = `charts/${test.chart}`;
     } else if (upstreamDir) {
-      upstream = loadUpstreamDir(upstreamDir, test.chart);
+      upstream = loadUpstreamDir(upstreamDir, test.chart, test.version);
       source = 'UPSTREAM_DIR';
     }
     if (!upstream && useHelm && test.repository && test.version) {
@@ -471,7 +513,7 @@ export function run(args: readonly string[], env: Readonly<Record<string, string
     }
     // The platform chart is the project's own: no published version to compare.
     const found = checkChart(test.chart === 'platform-baseline' ? { ...test, version: undefined } : test, upstream);
-    if (test.chart !== 'platform-baseline') verified++;
+    if (test.repository) verified++;
     problems.push(...found);
     lines.push(`${found.length === 0 ? 'ok' : 'FAIL'}: ${test.label} [${source}]`);
   }

@@ -766,13 +766,23 @@ const PLANTED: readonly PlantedDefect[] = [
     }),
   },
   {
-    name: 'a ServiceMonitor before its CRD (vault no longer depends on kube-prometheus-stack)',
+    name: 'a ServiceMonitor before its CRD (falco no longer depends on kube-prometheus-stack)',
     expect: 'crd-order',
     pattern: /no CRD for monitoring\.coreos\.com\/v1 ServiceMonitor is installed before this release/,
-    releases: ['vault'],
+    releases: ['falco'],
     plant: (doc) => {
-      const vault = releaseByName(doc, 'vault');
-      vault.depends_on = (vault.depends_on as string[]).filter((d) => !d.includes('kube-prometheus-stack'));
+      const falco = releaseByName(doc, 'falco');
+      falco.depends_on = (falco.depends_on as string[]).filter((d) => !d.includes('kube-prometheus-stack'));
+    },
+  },
+  {
+    name: "a Certificate before cert-manager's CRDs (platform-pki no longer depends on cert-manager)",
+    expect: 'crd-order',
+    pattern: /no CRD for cert-manager\.io\/v1 (Certificate|ClusterIssuer) is installed before this release/,
+    releases: ['platform-pki'],
+    plant: (doc) => {
+      const pki = releaseByName(doc, 'platform-pki');
+      pki.depends_on = (pki.depends_on as string[]).filter((d) => !d.includes('cert-manager_release'));
     },
   },
 ];

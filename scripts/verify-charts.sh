@@ -118,6 +118,26 @@ for chart in charts/*/; do
       fail "default render has no mesh-wide STRICT PeerAuthentication"
     fi
   fi
+
+  # --- platform-pki guards: a bad input fails the render, not the apply ----------------------
+  if [[ "$name" == platform-pki ]]; then
+    pki_vf="$chart/ci/default-values.yaml"
+    pki_negatives=0
+    expect_render_failure "no environment" "at '/environment': minLength" "$chart" && pki_negatives=$((pki_negatives + 1))
+    expect_render_failure "renewBefore not shorter than duration" 'vault.renewBefore \(2160h\) must be shorter than vault.duration \(2160h\)' \
+      "$chart" -f "$pki_vf" --set vault.renewBefore=2160h && pki_negatives=$((pki_negatives + 1))
+    expect_render_failure "issuer kind without a name" "properties 'name' required, if 'kind' exists" \
+      "$chart" -f "$pki_vf" --set vault.issuerRef.kind=Issuer && pki_negatives=$((pki_negatives + 1))
+    expect_render_failure "unknown value key" "additional properties 'unknownKey' not allowed" \
+      "$chart" -f "$pki_vf" --set unknownKey=1 && pki_negatives=$((pki_negatives + 1))
+    log "platform-pki negative render checks: $pki_negatives/4 rejected as expected"
+    negatives=$((negatives + pki_negatives))
+    # With the organisation's issuer, no in-cluster CA may be rendered (no self-signed root).
+    org="$(helm template verify "$chart" -f "$chart/ci/organisation-issuer-values.yaml" --kube-version "$KUBE_VERSION")"
+    if grep -qE '^kind: ClusterIssuer$|selfSigned' <<<"$org" || ! grep -qE '^    name: enterprise-pki$' <<<"$org"; then
+      fail "platform-pki with an organisation issuer still renders the in-cluster CA, or not its issuerRef"
+    fi
+  fi
 done
 
 # --- 3. schema validation -------------------------------------------------------------------

@@ -5,19 +5,24 @@
  * resolves from the platform stack's remote state at plan time, so this stack
  * is planned only after the cluster exists.
  */
+import { resolve } from 'node:path';
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import type { EnvironmentConfig } from '../config/schema';
 import type { ClusterContract } from '../constructs/contract';
-import { SecurityBaseline, type SecurityBaselineProps } from '../constructs/baseline/security-baseline';
+import { SecurityBaseline, type SecurityBaselineConstructProps } from '../constructs/baseline/security-baseline';
 import { configureBackend } from './common';
 
+/** The project's platform-pki chart, shipped with every baseline stack (a cdktf asset). */
+const PKI_CHART_PATH = resolve(__dirname, '../../charts/platform-pki');
+
 /** The baseline's props for one environment (also what scripts/check-helm-values.ts checks). */
-export function baselineProps(config: EnvironmentConfig, cluster: ClusterContract): SecurityBaselineProps {
+export function baselineProps(config: EnvironmentConfig, cluster: ClusterContract): SecurityBaselineConstructProps {
   return {
     cluster,
+    pkiChartPath: PKI_CHART_PATH,
     allowedRegistries: config.allowedRegistries,
     imageMirror: config.platformImageMirror,
     gitOps: config.gitOps,

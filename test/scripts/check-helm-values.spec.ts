@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -6,6 +6,7 @@ import {
   findUnknownKeys,
   loadUpstreamDir,
   publishedVersion,
+  sourcesTag,
   run,
   sampleBaselineProps,
   validateSchema,
@@ -45,12 +46,11 @@ describe('check-helm-values: rules', () => {
     expect(findUnknownKeys('istiod', { pdb: { minAvilable: 1 } }, istiod)).toEqual([{ path: 'pdb.minAvilable', value: '1' }]);
   });
 
-  it('accepts an open path upstream values.yaml does not show (kube-state-metrics subchart image), and nothing beside it', () => {
-    const kps = { values: { 'kube-state-metrics': { releaseLabel: true } } };
-    const image = { registry: 'mirror.example.com/m', repository: 'kube-state-metrics/kube-state-metrics', tag: 'v2.20.0' };
-    expect(findUnknownKeys('kube-prometheus-stack', { 'kube-state-metrics': { image } }, kps)).toEqual([]);
-    expect(findUnknownKeys('kube-prometheus-stack', { 'kube-state-metrics': { imagee: image } }, kps)).toHaveLength(1);
-    expect(findUnknownKeys('loki', { 'kube-state-metrics': { image } }, kps)).toHaveLength(1);
+  it('accepts an open path upstream values.yaml does not show (istio cni global.platform), and nothing beside it', () => {
+    const cni = { values: { global: { hub: 'docker.io/istio' } } };
+    expect(findUnknownKeys('cni', { global: { platform: 'gke' } }, cni)).toEqual([]);
+    expect(findUnknownKeys('cni', { global: { platfrom: 'gke' } }, cni)).toHaveLength(1);
+    expect(findUnknownKeys('istiod', { global: { platform: 'gke' } }, cni)).toHaveLength(1);
   });
 
   it('accepts keys a schema opens with additionalProperties, but never at the top level', () => {
@@ -84,6 +84,23 @@ describe('check-helm-values: upstream data', () => {
     expect(loadUpstreamDir(UPSTREAM_DIR, 'base')?.version).toBe('1.30.3');
   });
 
+  it('falls back to the whole chart under chart-sources, with the tag SOURCES.md records for a git placeholder version', () => {
+    expect(loadUpstreamDir(UPSTREAM_DIR, 'cert-manager')).toBeUndefined();
+    const certManager = loadUpstreamDir(UPSTREAM_DIR, 'cert-manager', 'v1.21.1')!;
+    expect(certManager.version).toBe('v1.21.1'); // Chart.yaml in git: v0.0.0
+    expect(certManager.values).toHaveProperty('webhook.replicaCount');
+    expect(certManager.schema).toBeDefined();
+    expect(loadUpstreamDir(UPSTREAM_DIR, 'cni', '1.30.3')?.version).toBe('1.30.3'); // Chart.yaml: 1.0.0
+    expect(sourcesTag(UPSTREAM_DIR, 'no-such-chart-1.0.0')).toBeUndefined();
+  });
+
+  it('catches a key cert-manager does not have, through its values.schema.json too', () => {
+    const certManager = loadUpstreamDir(UPSTREAM_DIR, 'cert-manager', 'v1.21.1')!;
+    const problems = checkChart({ label: 'cert-manager', chart: 'cert-manager', version: 'v1.21.1', values: { webhook: { replicaCount: 'two', bogus: 1 } } }, certManager);
+    expect(problems.map((p) => p.path)).toEqual(expect.arrayContaining(['webhook.bogus']));
+    expect(problems.length).toBeGreaterThanOrEqual(2);
+  });
+
   it('lifts istio defaults out of _internal_defaults_do_not_set', () => {
     const istiod = loadUpstreamDir(UPSTREAM_DIR, 'istiod')!;
     expect(istiod.values).toHaveProperty('meshConfig');
@@ -92,6 +109,14 @@ describe('check-helm-values: upstream data', () => {
 
   it('reads kube-prometheus-stack grafana keys from the grafana subchart', () => {
     expect(loadUpstreamDir(UPSTREAM_DIR, 'kube-prometheus-stack')!.values).toHaveProperty('grafana.persistence.enabled');
+  });
+
+  it('reads kube-state-metrics keys from the subchart inside the whole chart (chart-sources)', () => {
+    expect(loadUpstreamDir(UPSTREAM_DIR, 'kube-prometheus-stack')!.values).not.toHaveProperty('kube-state-metrics.image.registry');
+    const kps = loadUpstreamDir(UPSTREAM_DIR, 'kube-prometheus-stack', '88.5.3')!;
+    expect(kps.values).toHaveProperty('kube-state-metrics.image.registry');
+    const problems = checkChart({ label: 'kps', chart: 'kube-prometheus-stack', version: '88.5.3', values: { 'kube-state-metrics': { image: { bogus: 'x' } } } }, kps);
+    expect(problems.map((p) => p.path)).toEqual(['kube-state-metrics.image.bogus']);
   });
 
   it('catches a key vault does not have, through its values.schema.json too', () => {
@@ -110,7 +135,11 @@ describe('check-helm-values: run', () => {
     const result = run([], { UPSTREAM_DIR }, REPO_ROOT);
     expect(result.lines.filter((l) => l.startsWith('problem:'))).toEqual([]);
     expect(result.exitCode).toBe(0);
-    expect(result.lines).toContain('not verified (no upstream data): aws-load-balancer-controller 1.14.0 (aws, release aws-load-balancer-controller)');
+    // Charts without a charts/<chart> entry are read from the whole chart under chart-sources/.
+    expect(result.lines).toContain('ok: aws-load-balancer-controller 1.14.0 (aws, release aws-load-balancer-controller) [UPSTREAM_DIR]');
+    expect(result.lines).toContain('ok: cert-manager v1.21.1 (gcp, release cert-manager) [UPSTREAM_DIR]');
+    expect(result.lines).toContain('ok: platform-pki 0.1.0 (azure, release platform-pki) [charts/platform-pki]');
+    expect(result.lines.filter((l) => l.startsWith('not verified'))).toEqual([]);
     expect(result.lines.filter((l) => l.startsWith('ok: vault 0.34.1'))).toHaveLength(3);
   });
 
@@ -120,6 +149,7 @@ describe('check-helm-values: run', () => {
       dir = mkdtempSync(join(tmpdir(), 'upstream-'));
       cpSync(join(UPSTREAM_DIR, 'README.md'), join(dir, 'README.md'));
       cpSync(join(UPSTREAM_DIR, 'charts'), join(dir, 'charts'), { recursive: true });
+      symlinkSync(join(UPSTREAM_DIR, 'chart-sources'), join(dir, 'chart-sources'));
       // Upstream renames a key the baseline sets, and publishes another version.
       const falco = join(dir, 'charts', 'falco', 'values.yaml');
       writeFileSync(falco, readFileSync(falco, 'utf8').replace(/^ {2}watch_config_files: true$/m, '  watch_config_files_renamed: true'));

@@ -9,10 +9,11 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import type { NodePoolPlacement } from '../contract';
 
-/** A chart at an exact version in an exact repository. */
+/** A chart at an exact version in an exact repository (or shipped with the stack). */
 export interface ChartRef {
   readonly chart: string;
-  readonly repository: string;
+  /** Chart repository; absent for a chart shipped with the stack (charts/<chart>, installed from its local path). */
+  readonly repository?: string;
   /** Exact chart version: never a range (supply-chain: the rendered manifests are reproducible). */
   readonly version: string;
 }
@@ -26,6 +27,7 @@ export const HELM_REPOSITORIES = {
   prometheusCommunity: 'https://prometheus-community.github.io/helm-charts',
   grafanaCommunity: 'https://grafana-community.github.io/helm-charts',
   eks: 'https://aws.github.io/eks-charts',
+  jetstack: 'https://charts.jetstack.io',
 } as const;
 
 /**
@@ -47,6 +49,11 @@ export const BASELINE_CHARTS = {
   loki: { chart: 'loki', repository: HELM_REPOSITORIES.grafanaCommunity, version: '18.11.0' },
   tempo: { chart: 'tempo', repository: HELM_REPOSITORIES.grafanaCommunity, version: '2.2.4' },
   awsLoadBalancerController: { chart: 'aws-load-balancer-controller', repository: HELM_REPOSITORIES.eks, version: '1.14.0' },
+  // The chart's version carries the leading v (published as cert-manager-v1.21.1.tgz).
+  certManager: { chart: 'cert-manager', repository: HELM_REPOSITORIES.jetstack, version: 'v1.21.1' },
+  // The project's own chart (charts/platform-pki), shipped with the stack as an asset: no repository.
+  // Equal to its Chart.yaml version (a test asserts it).
+  platformPki: { chart: 'platform-pki', version: '0.1.0' },
 } as const satisfies Record<string, ChartRef>;
 
 export type BaselineComponent = keyof typeof BASELINE_CHARTS;

@@ -56,6 +56,13 @@ export const UPSTREAM_IMAGES = {
   tempo: { registry: 'docker.io', repository: 'grafana/tempo', tag: '2.10.8' },
   // aws-load-balancer-controller 1.14.0 (appVersion v2.14.0).
   awsLoadBalancerController: { registry: 'public.ecr.aws', repository: 'eks/aws-load-balancer-controller', tag: 'v2.14.0' },
+  // cert-manager v1.21.1: the chart in git says appVersion v0.0.0, so every tag is pinned here.
+  certManagerController: { registry: 'quay.io', repository: 'jetstack/cert-manager-controller', tag: 'v1.21.1' },
+  certManagerWebhook: { registry: 'quay.io', repository: 'jetstack/cert-manager-webhook', tag: 'v1.21.1' },
+  certManagerCainjector: { registry: 'quay.io', repository: 'jetstack/cert-manager-cainjector', tag: 'v1.21.1' },
+  certManagerStartupapicheck: { registry: 'quay.io', repository: 'jetstack/cert-manager-startupapicheck', tag: 'v1.21.1' },
+  // Run only for an ACME HTTP-01 challenge (none is configured); the controller is always given its reference.
+  certManagerAcmesolver: { registry: 'quay.io', repository: 'jetstack/cert-manager-acmesolver', tag: 'v1.21.1' },
 } as const satisfies Record<string, UpstreamImage>;
 
 export type ImageName = keyof typeof UPSTREAM_IMAGES;
@@ -74,6 +81,8 @@ export const CHART_IMAGES: Readonly<Record<BaselineComponent, readonly ImageName
   loki: ['loki'],
   tempo: ['tempo'],
   awsLoadBalancerController: ['awsLoadBalancerController'],
+  certManager: ['certManagerController', 'certManagerWebhook', 'certManagerCainjector', 'certManagerStartupapicheck', 'certManagerAcmesolver'],
+  platformPki: [],
 };
 
 /** One image the baseline runs: where it is published and where the cluster pulls it from. */

@@ -11,6 +11,7 @@ import type { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { BASELINE_CHARTS, baselineNamespace, baselineRelease, type HelmValues } from './helm-defaults';
 import { mirrorImageValues } from './images';
+import { containerResources, type BaselineSizing, type ContainerName } from './resources';
 import { BASELINE_NAMESPACES, KUBE_PROMETHEUS_RELEASE, type BaselineSettings } from './settings';
 
 /** Loki tenant the platform's own logs are written to and Grafana reads (X-Scope-OrgID). */
@@ -18,9 +19,23 @@ export const LOKI_PLATFORM_TENANT = 'platform';
 const LOKI_RELEASE = 'loki';
 const TEMPO_RELEASE = 'tempo';
 
+/**
+ * A container that runs as a non-root user with nothing to gain from its root filesystem or from
+ * kernel privileges (policies/require-read-only-root-filesystem, disallow-privilege-escalation,
+ * restrict-capabilities, require-seccomp-profile, require-run-as-non-root; CIS-K8s 5.2).
+ */
+const RESTRICTED_CONTAINER: HelmValues = {
+  readOnlyRootFilesystem: true,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+  runAsNonRoot: true,
+};
+
 export function kubePrometheusStackValues(settings: BaselineSettings): HelmValues {
   const monitoring = BASELINE_NAMESPACES.monitoring;
   const mirror = settings.imageMirror;
+  const resources = (name: ContainerName): HelmValues => containerResources(settings.sizing, name);
   return {
     // global.imageRegistry replaces every image's registry in this chart and its subcharts (grafana,
     // kube-state-metrics): nothing is pulled from a public registry, including images this file does
@@ -29,21 +44,32 @@ export function kubePrometheusStackValues(settings: BaselineSettings): HelmValue
     global: { imageRegistry: mirror },
     // The operator CRDs come with this release; every chart rendering a ServiceMonitor depends on it.
     crds: { enabled: true },
+    // Security contexts of the operator, its webhook Jobs and kube-state-metrics: the chart defaults
+    // (non-root, RuntimeDefault seccomp, read-only root, no privilege escalation, drop ALL) already
+    // meet the policies; only their resources are set here.
     prometheusOperator: {
       image: mirrorImageValues(mirror, 'prometheusOperator'),
-      // The config-reloader sidecar the operator adds to Prometheus and Alertmanager pods.
-      prometheusConfigReloader: { image: mirrorImageValues(mirror, 'prometheusConfigReloader') },
-      // The hook jobs that create and patch the operator's admission webhook certificate.
-      admissionWebhooks: { patch: { image: mirrorImageValues(mirror, 'admissionWebhookCertgen') } },
+      resources: resources('prometheusOperator'),
+      // The config-reloader the operator adds to Prometheus and Alertmanager pods (init container
+      // and sidecar): the chart turns these resources into the operator's --config-reloader-* flags.
+      prometheusConfigReloader: { image: mirrorImageValues(mirror, 'prometheusConfigReloader'), resources: resources('prometheusConfigReloader') },
+      // The hook Jobs that create and patch the operator's admission webhook certificate: both
+      // containers (create and patch) take patch.resources.
+      admissionWebhooks: { patch: { image: mirrorImageValues(mirror, 'admissionWebhookCertgen'), resources: resources('prometheusAdmissionWebhookJob') } },
     },
-    // The kube-state-metrics subchart (8.4.0): registry/repository/tag of its image block.
-    'kube-state-metrics': { image: mirrorImageValues(mirror, 'kubeStateMetrics') },
+    // The kube-state-metrics subchart (8.4.0): registry/repository/tag of its image block, and its
+    // one container's resources (kubeRBACProxy, which would add containers, is off by default).
+    'kube-state-metrics': { image: mirrorImageValues(mirror, 'kubeStateMetrics'), resources: resources('kubeStateMetrics') },
     // node-exporter needs hostNetwork/hostPID/hostPath, which PSA refuses outside privileged
     // namespaces; node metrics come from the kubelet/cAdvisor and host activity from Falco.
     nodeExporter: { enabled: false },
     prometheus: {
       prometheusSpec: {
         image: mirrorImageValues(mirror, 'prometheus'),
+        // The prometheus container; the operator gives it (and the config reloader) a read-only root,
+        // no privilege escalation and drop ALL, and the chart's pod securityContext runs it non-root
+        // with RuntimeDefault seccomp.
+        resources: resources('prometheus'),
         replicas: 2,
         retention: `${settings.metricsRetentionDays}d`,
         // Select ServiceMonitors/PodMonitors of every release (Kyverno, Falco, Vault, Argo CD, Loki),
@@ -61,6 +87,7 @@ export function kubePrometheusStackValues(settings: BaselineSettings): HelmValue
       enabled: true,
       alertmanagerSpec: {
         image: mirrorImageValues(mirror, 'alertmanager'),
+        resources: resources('alertmanager'),
         // Two replicas gossip so an alert survives a pod loss (PCI-DSS 4.0 10.7.2: failures are reported).
         replicas: 2,
         retention: '120h',
@@ -72,6 +99,12 @@ export function kubePrometheusStackValues(settings: BaselineSettings): HelmValue
     grafana: {
       enabled: true,
       image: mirrorImageValues(mirror, 'grafana'),
+      resources: resources('grafana'),
+      // Of these, the chart's default lacks only readOnlyRootFilesystem. Grafana writes its database,
+      // plugins and search index to /var/lib/grafana and /var/lib/grafana-search (volumes), logs to
+      // the console (log.mode console), and temporary files to /tmp: an emptyDir below.
+      containerSecurityContext: RESTRICTED_CONTAINER,
+      extraEmptyDirMounts: [{ name: 'tmp', mountPath: '/tmp' }],
       // No root init container chowning the volume: the pod's fsGroup already gives Grafana's group
       // ownership of it (PSA restricted forbids running as root); disabled rather than mirrored.
       initChownData: { enabled: false },
@@ -91,6 +124,10 @@ export function kubePrometheusStackValues(settings: BaselineSettings): HelmValue
       sidecar: {
         // The dashboard/datasource sidecar (k8s-sidecar) from the mirror.
         image: mirrorImageValues(mirror, 'grafanaSidecar'),
+        // One setting for every sidecar (dashboards, datasources): they write only to their emptyDir
+        // folders, so the root filesystem is read-only too (the chart's default leaves it writable).
+        resources: resources('grafanaSidecar'),
+        securityContext: RESTRICTED_CONTAINER,
         // Dashboards of the platform chart: ConfigMaps labelled grafana_dashboard=1, folder from an annotation.
         dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', folderAnnotation: 'grafana_folder' },
       },
@@ -144,6 +181,9 @@ export function lokiValues(settings: BaselineSettings): HelmValues {
     },
     singleBinary: {
       replicas: 1,
+      // The chart's loki.podSecurityContext/containerSecurityContext (non-root, read-only root, drop
+      // ALL, RuntimeDefault seccomp) apply; writes go to /var/loki (the volume) and /tmp (an emptyDir).
+      resources: containerResources(settings.sizing, 'loki'),
       persistence: { enabled: true, size: '50Gi' },
       // No rules sidecar: alerting rules are Prometheus rules (platform chart), not Loki ruler rules,
       // so no extra image and no cluster-wide ConfigMap watcher.
@@ -170,15 +210,26 @@ export function lokiValues(settings: BaselineSettings): HelmValues {
   };
 }
 
-export function tempoValues(imageMirror: string): HelmValues {
+/** @param sizing - requests and limits of the tempo container. */
+export function tempoValues(imageMirror: string, sizing: BaselineSizing): HelmValues {
   return {
     global: { imageRegistry: imageMirror },
     tempo: {
       ...mirrorImageValues(imageMirror, 'tempo'),
+      resources: containerResources(sizing, 'tempo'),
+      // The chart sets no container securityContext. Tempo writes only its blocks and WAL under
+      // /var/tempo (the persistent volume); the metrics generator, which would use /tmp, is off.
+      securityContext: RESTRICTED_CONTAINER,
+      // No memory ballast (the chart's default is 1 GiB): with it the Go GC lets about that much
+      // garbage pile up before it collects, more than the memory limit above leaves room for.
+      memBallastSizeMbs: 0,
       retention: '168h',
       // No usage reports sent out of the environment.
       reportingEnabled: false,
     },
+    // The chart's pod securityContext (uid/gid 10001, fsGroup for the volume, runAsNonRoot) with
+    // the RuntimeDefault seccomp profile added (policies/require-seccomp-profile).
+    securityContext: { runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
     persistence: { enabled: true, size: '20Gi' },
     serviceMonitor: { enabled: true },
     // Jaeger query UI: Grafana is the trace UI; not run, not mirrored.
@@ -202,9 +253,11 @@ export class Observability extends Construct {
     super(scope, id);
     const { settings } = props;
     const ns = BASELINE_NAMESPACES.monitoring;
-    // Enforce baseline, audit and warn restricted: the third-party subcharts (kube-state-metrics,
-    // Grafana sidecars, Loki gateway) are not all verified against restricted; host access is still refused.
-    this.namespace = baselineNamespace(this, 'namespace', ns, 'baseline', 'restricted');
+    // Restricted like the other platform namespaces: every container of kube-prometheus-stack, Loki
+    // and Tempo (and the Prometheus/Alertmanager pods the operator creates) runs non-root, seccomp
+    // RuntimeDefault, no capabilities, no privilege escalation, read-only root; npm run
+    // verify:baseline renders them and admits them with the PSS policies.
+    this.namespace = baselineNamespace(this, 'namespace', ns, 'restricted');
 
     const dependsOn: ITerraformDependable[] = [this.namespace];
     if (settings.createGrafanaAdminSecret) {
@@ -238,7 +291,7 @@ export class Observability extends Construct {
       chart: BASELINE_CHARTS.tempo,
       name: TEMPO_RELEASE,
       namespace: ns,
-      values: tempoValues(settings.imageMirror),
+      values: tempoValues(settings.imageMirror, settings.sizing),
       dependsOn: [this.kubePrometheusStack],
     });
   }

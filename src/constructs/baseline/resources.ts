@@ -54,6 +54,37 @@ export const CONTAINER_SIZES = {
   // and a node whose agent is OOM-killed cannot start meshed pods, so its limit is generous.
   istiod: { production: size('500m', '2Gi', '4Gi'), minimal: size('100m', '512Mi', '1Gi') },
   istioCni: { production: size('100m', '128Mi', '512Mi'), minimal: size('20m', '64Mi', '256Mi') },
+  // cert-manager: the controller watches Certificates, Secrets and CertificateRequests across the
+  // cluster (its cache grows with the Secrets it owns); the webhook validates every cert-manager
+  // object on the admission path; the CA injector patches caBundles; startupapicheck is a one-off
+  // post-install hook Job that waits for the webhook.
+  certManagerController: { production: size('50m', '128Mi', '512Mi'), minimal: size('10m', '64Mi', '256Mi') },
+  certManagerWebhook: { production: size('50m', '64Mi', '256Mi'), minimal: size('10m', '32Mi', '128Mi') },
+  certManagerCainjector: { production: size('50m', '128Mi', '512Mi'), minimal: size('10m', '64Mi', '256Mi') },
+  certManagerStartupapicheck: { production: size('10m', '32Mi', '128Mi'), minimal: size('10m', '32Mi', '128Mi') },
+  // Observability. Prometheus holds the head block (about two hours of every scraped series) in
+  // memory and replays its WAL on start, so it gets the largest limit; two replicas scrape the
+  // same targets. The operator and kube-state-metrics watch the cluster (kube-state-metrics'
+  // memory grows with the number of objects). The config reloader runs twice in every Prometheus
+  // and Alertmanager pod (init and sidecar, one setting for all: the chart turns it into operator
+  // flags) and only watches files. Alertmanager keeps alerts and silences, which are small.
+  prometheus: { production: size('500m', '2Gi', '4Gi'), minimal: size('100m', '512Mi', '2Gi') },
+  alertmanager: { production: size('50m', '64Mi', '256Mi'), minimal: size('10m', '32Mi', '128Mi') },
+  prometheusOperator: { production: size('100m', '128Mi', '512Mi'), minimal: size('20m', '64Mi', '256Mi') },
+  prometheusConfigReloader: { production: size('10m', '32Mi', '128Mi'), minimal: size('10m', '32Mi', '128Mi') },
+  // The hook Jobs that create and patch the operator's webhook certificate (one-off, seconds long).
+  prometheusAdmissionWebhookJob: { production: size('10m', '32Mi', '128Mi'), minimal: size('10m', '32Mi', '128Mi') },
+  kubeStateMetrics: { production: size('50m', '128Mi', '512Mi'), minimal: size('10m', '64Mi', '256Mi') },
+  // Grafana renders dashboards on request (memory peaks with query results); its k8s-sidecar
+  // containers (dashboards, datasources: one setting for all) only copy ConfigMaps to files.
+  grafana: { production: size('100m', '256Mi', '1Gi'), minimal: size('50m', '128Mi', '512Mi') },
+  grafanaSidecar: { production: size('50m', '64Mi', '256Mi'), minimal: size('10m', '64Mi', '256Mi') },
+  // Loki's single binary runs ingester, querier and compactor in one process: ingested chunks sit
+  // in memory until flushed and queries over the retention period load index and chunks; the chart
+  // sets GOMEMLIMIT to 85% of the memory limit, so the Go heap is collected before the OOM kill.
+  loki: { production: size('500m', '1Gi', '3Gi'), minimal: size('100m', '256Mi', '1Gi') },
+  // Tempo's single binary keeps live traces in memory until a block is cut and flushed to disk.
+  tempo: { production: size('250m', '512Mi', '2Gi'), minimal: size('50m', '128Mi', '1Gi') },
 } as const satisfies Record<string, Sizes>;
 
 export type ContainerName = keyof typeof CONTAINER_SIZES;

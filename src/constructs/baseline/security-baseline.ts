@@ -1,8 +1,9 @@
 /**
  * The security baseline every cluster gets, identical on EKS, AKS and GKE:
  * Kyverno (admission policies), Istio (mTLS mesh, egress allow-list), Vault
- * (secrets, KMS auto-unseal), Falco (runtime detection), Argo CD (GitOps) and
- * the observability stack, all as pinned Helm releases. It consumes only the
+ * (secrets, KMS auto-unseal), cert-manager and the platform PKI (Vault's
+ * certificate), Falco (runtime detection), Argo CD (GitOps) and the
+ * observability stack, all as pinned Helm releases. It consumes only the
  * cloud-neutral ClusterContract; docs/baseline.md explains each control.
  */
 import { Construct } from 'constructs';
@@ -11,17 +12,26 @@ import type { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { ClusterAdminAccess } from './admin-access';
 import { ArgoCd, argoCdAppsValues, argoCdValues } from './argocd';
 import { AwsLoadBalancerController, awsLoadBalancerControllerValues } from './aws-load-balancer-controller';
+import { CERT_MANAGER_RELEASE, CertManager, certManagerValues } from './cert-manager';
 import { Falco, falcoValues } from './falco';
 import { BASELINE_CHARTS, type BaselineComponent, type ChartRef, type HelmValues } from './helm-defaults';
 import { imagesOf, type BaselineImage } from './images';
 import { Istio, istioBaseValues, istioCniValues, istiodValues } from './istio';
 import { Kyverno, kyvernoValues } from './kyverno';
 import { Observability, kubePrometheusStackValues, lokiValues, tempoValues } from './observability';
+import { PKI_RELEASE, platformPkiValues } from './pki';
 import { Policies, policyApplicationsValues } from './policies';
-import { BASELINE_NAMESPACES, KUBE_PROMETHEUS_RELEASE, resolveBaselineSettings, type BaselineSettings, type SecurityBaselineProps } from './settings';
+import {
+  BASELINE_NAMESPACES,
+  KUBE_PROMETHEUS_RELEASE,
+  resolveBaselineSettings,
+  type BaselineSettings,
+  type SecurityBaselineConstructProps,
+  type SecurityBaselineProps,
+} from './settings';
 import { VAULT_RELEASE, Vault, vaultValues } from './vault';
 
-export type { SecurityBaselineProps, GitOpsSource, AwsLoadBalancerControllerProps } from './settings';
+export type { SecurityBaselineProps, SecurityBaselineConstructProps, GitOpsSource, AwsLoadBalancerControllerProps, CertificateIssuerRef } from './settings';
 export type { BaselineImage } from './images';
 
 /** One Helm release of the baseline as data: what the values check (scripts/check-helm-values.ts) reads. */
@@ -46,7 +56,9 @@ export type BaselineReleaseKey =
   | 'kubePrometheusStack'
   | 'loki'
   | 'tempo'
-  | 'awsLoadBalancerController';
+  | 'awsLoadBalancerController'
+  | 'certManager'
+  | 'platformPki';
 
 function entry(component: BaselineReleaseKey, chart: BaselineComponent, releaseName: string, namespace: string, values: HelmValues): BaselineChartValues {
   return { component, ...BASELINE_CHARTS[chart], releaseName, namespace, values };
@@ -57,7 +69,7 @@ function chartValues(settings: BaselineSettings): BaselineChartValues[] {
   const list: BaselineChartValues[] = [
     entry('kubePrometheusStack', 'kubePrometheusStack', KUBE_PROMETHEUS_RELEASE, ns.monitoring, kubePrometheusStackValues(settings)),
     entry('loki', 'loki', 'loki', ns.monitoring, lokiValues(settings)),
-    entry('tempo', 'tempo', 'tempo', ns.monitoring, tempoValues(settings.imageMirror)),
+    entry('tempo', 'tempo', 'tempo', ns.monitoring, tempoValues(settings.imageMirror, settings.sizing)),
     entry('kyverno', 'kyverno', 'kyverno', ns.kyverno, kyvernoValues(settings)),
     entry('istioBase', 'istioBase', 'istio-base', ns.istio, istioBaseValues()),
     entry('istioCni', 'istioCni', 'istio-cni', ns.istioCni, istioCniValues(settings.cluster.cloud, settings.imageMirror, settings.sizing)),
@@ -67,6 +79,8 @@ function chartValues(settings: BaselineSettings): BaselineChartValues[] {
     entry('argoCd', 'argoCd', 'argo-cd', ns.argoCd, argoCdValues(settings.imageMirror, settings.sizing)),
     entry('argoCdApps', 'argoCdApps', 'platform-apps', ns.argoCd, argoCdAppsValues(settings)),
     entry('policyApplications', 'argoCdApps', 'platform-policies', ns.argoCd, policyApplicationsValues(settings)),
+    entry('certManager', 'certManager', CERT_MANAGER_RELEASE, ns.certManager, certManagerValues(settings)),
+    entry('platformPki', 'platformPki', PKI_RELEASE, ns.certManager, platformPkiValues(settings)),
   ];
   if (settings.awsLoadBalancerController) {
     list.push(
@@ -119,6 +133,7 @@ export class SecurityBaseline extends Construct {
   readonly kyverno: Kyverno;
   readonly istio: Istio;
   readonly vault: Vault;
+  readonly certManager: CertManager;
   readonly falco: Falco;
   readonly argoCd: ArgoCd;
   readonly observability: Observability;
@@ -126,16 +141,18 @@ export class SecurityBaseline extends Construct {
   /** RBAC cluster-admin bindings for cluster.clusterAdminGroups (GKE). */
   readonly adminAccess: ClusterAdminAccess;
 
-  constructor(scope: Construct, id: string, props: SecurityBaselineProps) {
+  constructor(scope: Construct, id: string, props: SecurityBaselineConstructProps) {
     super(scope, id);
     const settings = resolveBaselineSettings(props);
 
-    // Prometheus operator CRDs first: Kyverno, Vault, Falco, Argo CD and Loki render ServiceMonitors.
+    // Prometheus operator CRDs first: Kyverno, Vault, cert-manager, Falco, Argo CD and Loki render ServiceMonitors.
     this.observability = new Observability(this, 'observability', { settings });
     const monitoringCrds = this.observability.kubePrometheusStack;
     this.kyverno = new Kyverno(this, 'kyverno', { settings, monitoringCrds });
     this.istio = new Istio(this, 'istio', { settings });
-    this.vault = new Vault(this, 'vault', { settings, monitoringCrds });
+    // cert-manager (CRDs, webhook) -> platform PKI (CA, Vault's certificate) -> Vault.
+    this.certManager = new CertManager(this, 'cert-manager', { settings, monitoringCrds });
+    this.vault = new Vault(this, 'vault', { settings, monitoringCrds, certManager: this.certManager.release, pkiChartPath: props.pkiChartPath });
     this.falco = new Falco(this, 'falco', { imageMirror: settings.imageMirror, sizing: settings.sizing, monitoringCrds });
     this.argoCd = new ArgoCd(this, 'argocd', { settings, monitoringCrds });
     // Kyverno before its policies; the AppProject before the Applications that use it.
@@ -150,6 +167,8 @@ export class SecurityBaseline extends Construct {
       istioCni: this.istio.cni,
       istiod: this.istio.istiod,
       vault: this.vault.release,
+      certManager: this.certManager.release,
+      platformPki: this.vault.pki.release,
       falco: this.falco.release,
       argoCd: this.argoCd.release,
       argoCdApps: this.argoCd.apps,

@@ -17,6 +17,23 @@ export interface GitOpsSource {
   readonly path: string;
 }
 
+/** A cert-manager issuer, as a Certificate's issuerRef names it. */
+export interface CertificateIssuerRef {
+  /** Name of the ClusterIssuer, or of the Issuer in the vault namespace. */
+  readonly name: string;
+  /**
+   * 'ClusterIssuer', or 'Issuer' for an issuer in the vault namespace.
+   * @default 'ClusterIssuer'
+   */
+  readonly kind?: 'ClusterIssuer' | 'Issuer';
+  /**
+   * API group of the issuer: cert-manager.io for the built-in issuers (CA, Vault, Venafi, ACME),
+   * the external issuer's group otherwise (e.g. awspca.cert-manager.io).
+   * @default 'cert-manager.io'
+   */
+  readonly group?: string;
+}
+
 /** The AWS Load Balancer Controller (EKS only): what it cannot discover without IMDS. */
 export interface AwsLoadBalancerControllerProps {
   /** VPC of the cluster. Given explicitly: nodes enforce IMDSv2 with hop limit 1, so pods cannot read it. */
@@ -68,11 +85,19 @@ export interface SecurityBaselineProps {
   readonly grafanaAdminExistingSecret?: string;
   /**
    * Secret in the vault namespace holding Vault's listener certificate
-   * (tls.crt, tls.key, ca.crt), issued by the organisation's PKI before the
-   * baseline is applied. Vault does not start without it (TLS is not optional).
+   * (tls.crt, tls.key, ca.crt). cert-manager writes and renews it (Certificate
+   * vault-server-tls of charts/platform-pki, docs/baseline.md#cert-manager-and-the-platform-pki). Vault does not start
+   * without it (TLS is not optional).
    * @default 'vault-server-tls'
    */
   readonly vaultTlsSecretName?: string;
+  /**
+   * The issuer that signs Vault's listener certificate, for an organisation that
+   * chains Vault to its own PKI (an existing ClusterIssuer, or an Issuer in the
+   * vault namespace, e.g. its enterprise CA). The in-cluster CA is then not created.
+   * @default - the in-cluster CA: ClusterIssuer platform-<cluster name>-ca, signed by a self-signed root CA kept in the cert-manager namespace (docs/baseline.md#cert-manager-and-the-platform-pki)
+   */
+  readonly vaultCertificateIssuer?: CertificateIssuerRef;
   /**
    * Install the AWS Load Balancer Controller (only valid when cluster.cloud is aws).
    * @default - not installed
@@ -87,6 +112,17 @@ export interface SecurityBaselineProps {
   readonly sizing?: BaselineSizing;
 }
 
+/** The SecurityBaseline construct's props: the baseline's settings plus the charts it ships with the stack. */
+export interface SecurityBaselineConstructProps extends SecurityBaselineProps {
+  /**
+   * Absolute path of the project's platform-pki chart (charts/platform-pki).
+   * The construct ships the folder with the stack as a cdktf asset and installs
+   * it from there (no chart repository); the stack computes the path, the
+   * construct reads no files itself.
+   */
+  readonly pkiChartPath: string;
+}
+
 /** Props with every default applied. */
 export interface BaselineSettings {
   readonly cluster: ClusterContract;
@@ -99,6 +135,8 @@ export interface BaselineSettings {
   readonly grafanaAdminSecretName: string;
   readonly createGrafanaAdminSecret: boolean;
   readonly vaultTlsSecretName: string;
+  /** The organisation's issuer for Vault's certificate; undefined: the in-cluster CA. */
+  readonly vaultCertificateIssuer?: Required<CertificateIssuerRef>;
   readonly awsLoadBalancerController?: AwsLoadBalancerControllerProps;
   readonly sizing: BaselineSizing;
 }
@@ -111,6 +149,8 @@ export const BASELINE_NAMESPACES = {
   istio: 'istio-system',
   istioCni: 'istio-cni',
   vault: 'vault',
+  /** cert-manager, and the root CA key pair of the in-cluster CA (the ClusterIssuers' resource namespace). */
+  certManager: 'cert-manager',
   falco: 'falco',
   argoCd: 'argocd',
   monitoring: 'monitoring',
@@ -119,8 +159,17 @@ export const BASELINE_NAMESPACES = {
 /** Name of the kube-prometheus-stack release: its Prometheus selects `release: <this>` rules. */
 export const KUBE_PROMETHEUS_RELEASE = 'kube-prometheus-stack';
 
+/** Vault's release name: the chart names the pods vault-N and the headless service vault-internal (the certificate's DNS names follow). */
+export const VAULT_RELEASE = 'vault';
+/** Vault server pods (raft voters): one set of certificate DNS names each. */
+export const VAULT_REPLICAS = 3;
+
 const REGISTRY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9._-]+)*$/;
 const REPO_URL = /^(https:\/\/|ssh:\/\/|git@)[^\s]+$/;
+/** A Kubernetes object name (DNS subdomain, RFC 1123). */
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A DNS label (RFC 1123): part of the in-cluster CA's object names. */
+const DNS_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 function known(value: unknown): boolean {
   return !Token.isUnresolved(value);
@@ -152,6 +201,22 @@ function validateImageMirror(imageMirror: string, allowedRegistries: readonly st
       throw new Error(`imageMirror must lie inside one of allowedRegistries (${allowedRegistries.join(', ')}) so Kyverno admits the platform's images, got ${JSON.stringify(imageMirror)}`);
     }
   }
+}
+
+/** The organisation's issuer with its defaults, validated; undefined when not set (the in-cluster CA). */
+function resolveIssuer(ref: CertificateIssuerRef | undefined): Required<CertificateIssuerRef> | undefined {
+  if (ref === undefined) return undefined;
+  const resolved = { name: ref.name, kind: ref.kind ?? 'ClusterIssuer', group: ref.group ?? 'cert-manager.io' } as const;
+  if (known(resolved.name) && (typeof resolved.name !== 'string' || !DNS_SUBDOMAIN.test(resolved.name))) {
+    throw new Error(`vaultCertificateIssuer.name must be the name of an existing issuer (lowercase letters, digits, '-' and '.'), got ${JSON.stringify(resolved.name)}`);
+  }
+  if (known(resolved.kind) && resolved.kind !== 'ClusterIssuer' && resolved.kind !== 'Issuer') {
+    throw new Error(`vaultCertificateIssuer.kind must be 'ClusterIssuer' or 'Issuer' (an Issuer in the vault namespace), got ${JSON.stringify(resolved.kind)}`);
+  }
+  if (known(resolved.group) && (typeof resolved.group !== 'string' || !DNS_SUBDOMAIN.test(resolved.group) || !resolved.group.includes('.'))) {
+    throw new Error(`vaultCertificateIssuer.group must be an API group such as cert-manager.io, got ${JSON.stringify(resolved.group)}`);
+  }
+  return resolved;
 }
 
 /** Applies defaults and validates eagerly; throws a lowercase message showing the bad value. */
@@ -218,6 +283,17 @@ export function resolveBaselineSettings(props: SecurityBaselineProps): BaselineS
   if (known(vaultTlsSecretName) && vaultTlsSecretName.trim() === '') {
     throw new Error(`vaultTlsSecretName must name a secret, got ${JSON.stringify(vaultTlsSecretName)}`);
   }
+  // cert-manager creates the Secret under this name: it must be a valid object name.
+  if (known(vaultTlsSecretName) && !DNS_SUBDOMAIN.test(vaultTlsSecretName)) {
+    throw new Error(`vaultTlsSecretName must be a Kubernetes object name (lowercase letters, digits, '-' and '.'), got ${JSON.stringify(vaultTlsSecretName)}`);
+  }
+  const vaultCertificateIssuer = resolveIssuer(props.vaultCertificateIssuer);
+  // The in-cluster CA's objects are named after the cluster (platform-<cluster name>-ca).
+  if (!vaultCertificateIssuer && known(cluster.clusterName) && !DNS_LABEL.test(cluster.clusterName)) {
+    throw new Error(
+      `cluster.clusterName must be a DNS label (lowercase letters, digits and '-', at most 63) to name the in-cluster CA platform-<cluster name>-ca, got ${JSON.stringify(cluster.clusterName)}`,
+    );
+  }
 
   const sizing = props.sizing ?? 'production';
   if (known(sizing) && sizing !== 'production' && sizing !== 'minimal') {
@@ -235,6 +311,7 @@ export function resolveBaselineSettings(props: SecurityBaselineProps): BaselineS
     grafanaAdminSecretName: grafanaAdminExistingSecret ?? 'grafana-admin',
     createGrafanaAdminSecret: grafanaAdminExistingSecret === undefined,
     vaultTlsSecretName,
+    vaultCertificateIssuer,
     awsLoadBalancerController: props.awsLoadBalancerController,
     sizing,
   };

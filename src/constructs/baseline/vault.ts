@@ -1,7 +1,8 @@
 /**
  * HashiCorp Vault: the platform's secret store. HA with integrated raft
- * storage, TLS on its listener, auto-unseal with the cloud KMS key from the
- * cluster contract (no unseal keys held by people), audit storage, and the
+ * storage, TLS on its listener (certificate issued and renewed by cert-manager
+ * through the platform PKI, pki.ts), auto-unseal with the cloud KMS key from
+ * the cluster contract (no unseal keys held by people), audit storage, and the
  * agent injector so workloads get secrets without Kubernetes Secrets.
  */
 import { Construct } from 'constructs';
@@ -11,11 +12,13 @@ import type { ITerraformDependable } from 'cdktf';
 import type { VaultUnsealKey } from '../contract';
 import { BASELINE_CHARTS, baselineNamespace, baselineRelease, securityPoolPlacement, type HelmValues } from './helm-defaults';
 import { mirrorRepositoryValues } from './images';
-import { BASELINE_NAMESPACES, type BaselineSettings } from './settings';
+import { PlatformPki } from './pki';
+import { BASELINE_NAMESPACES, VAULT_RELEASE, VAULT_REPLICAS, type BaselineSettings } from './settings';
 
-/** Release name: the chart names the pods vault-N and the headless service vault-internal. */
-export const VAULT_RELEASE = 'vault';
-export const VAULT_REPLICAS = 3;
+export { VAULT_RELEASE, VAULT_REPLICAS } from './settings';
+
+/** The chart renders Vault's config to /tmp at start: a small in-memory volume, so the root filesystem stays read-only. */
+const TMP_VOLUME = { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } };
 
 /** The seal stanza, e.g. `seal "awskms" { region = "eu-west-1" kms_key_id = "..." }`. */
 export function vaultSealStanza(unseal: VaultUnsealKey): string {
@@ -78,7 +81,9 @@ export function vaultServerConfig(settings: BaselineSettings): string {
 function restrictedSecurityContext(uid: number, gid: number): HelmValues {
   return {
     pod: { runAsNonRoot: true, runAsUser: uid, runAsGroup: gid, fsGroup: gid, seccompProfile: { type: 'RuntimeDefault' } },
-    container: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+    // Read-only root filesystem (policies/require-read-only-root-filesystem): a compromised process
+    // cannot replace the binary or drop tools; writes go to the declared volumes only.
+    container: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
   };
 }
 
@@ -119,8 +124,13 @@ export function vaultValues(settings: BaselineSettings): HelmValues {
         name: identity.serviceAccount.name,
         annotations: { ...identity.serviceAccountAnnotations },
       },
-      // Listener certificate (and the CA clients and raft peers verify), issued by the organisation's PKI.
+      // Listener certificate and the CA clients and raft peers verify (ca.crt), written and renewed
+      // by cert-manager (Certificate of charts/platform-pki, docs/baseline.md#cert-manager-and-the-platform-pki).
       extraVolumes: [{ type: 'secret', name: settings.vaultTlsSecretName }],
+      // The chart's start command copies the config to /tmp/storageconfig.hcl and fills in the pod's
+      // addresses; HOME (/home/vault) is an emptyDir of the chart already.
+      volumes: [TMP_VOLUME],
+      volumeMounts: [{ name: TMP_VOLUME.name, mountPath: '/tmp' }],
       extraEnvironmentVars: {
         VAULT_CACERT: `/vault/userconfig/${settings.vaultTlsSecretName}/ca.crt`,
       },
@@ -138,7 +148,7 @@ export function vaultValues(settings: BaselineSettings): HelmValues {
         // Raft keeps quorum through a voluntary disruption.
         disruptionBudget: { enabled: true, maxUnavailable: 1 },
       },
-      // PSA restricted: the chart's defaults lack the seccomp profile and the dropped capabilities.
+      // PSA restricted: the chart's defaults lack the seccomp profile, the dropped capabilities and the read-only root.
       statefulSet: { securityContext: restrictedSecurityContext(100, 1000) },
       // Internal only: no ingress, no route.
       ingress: { enabled: false },
@@ -160,21 +170,37 @@ export interface VaultProps {
   readonly settings: BaselineSettings;
   /** The Prometheus operator CRDs (the chart renders a ServiceMonitor). */
   readonly monitoringCrds: ITerraformDependable;
+  /** The cert-manager release: the platform PKI's Certificates need its CRDs and webhook. */
+  readonly certManager: ITerraformDependable;
+  /** Absolute path of charts/platform-pki (see SecurityBaselineConstructProps). */
+  readonly pkiChartPath: string;
 }
 
 export class Vault extends Construct {
   readonly namespace: NamespaceV1;
+  /**
+   * The platform PKI release that issues Vault's listener certificate. It lives here because it
+   * writes into this namespace and this release needs its certificate: namespace -> pki -> Vault.
+   */
+  readonly pki: PlatformPki;
   readonly release: Release;
 
   constructor(scope: Construct, id: string, props: VaultProps) {
     super(scope, id);
     this.namespace = baselineNamespace(this, 'namespace', BASELINE_NAMESPACES.vault, 'restricted');
+    this.pki = new PlatformPki(this, 'pki', {
+      settings: props.settings,
+      chartPath: props.pkiChartPath,
+      certManager: props.certManager,
+      namespaces: [this.namespace],
+    });
     this.release = baselineRelease(this, 'release', {
       chart: BASELINE_CHARTS.vault,
       name: VAULT_RELEASE,
       namespace: BASELINE_NAMESPACES.vault,
       values: vaultValues(props.settings),
-      dependsOn: [this.namespace, props.monitoringCrds],
+      // The PKI release first: the certificate Secret is requested before Vault's pods mount it.
+      dependsOn: [this.namespace, props.monitoringCrds, this.pki.release],
       // Vault pods report Ready only after the one-time `vault operator init` (recovery keys go to
       // named custodians, a human step), so Helm cannot wait for them on the first install.
       waitForReady: false,

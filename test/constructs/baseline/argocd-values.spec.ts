@@ -1,13 +1,13 @@
 import { Testing } from 'cdktf';
-import { SecurityBaseline, type SecurityBaselineProps } from '../../../src/constructs/baseline/security-baseline';
+import { SecurityBaseline, type SecurityBaselineConstructProps } from '../../../src/constructs/baseline/security-baseline';
 import { CONTAINER_SIZES, type BaselineSizing, type ContainerName } from '../../../src/constructs/baseline/resources';
-import { fakeContract, GIT_OPS, MIRROR, REGISTRIES } from './fake-contract';
+import { fakeContract, GIT_OPS, MIRROR, PKI_CHART, REGISTRIES } from './fake-contract';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The argo-cd helm_release values as synthesized into the Terraform JSON. */
 function argoCdValues(sizing?: BaselineSizing): Json {
-  const props: SecurityBaselineProps = { cluster: fakeContract('aws'), allowedRegistries: REGISTRIES, imageMirror: MIRROR, gitOps: GIT_OPS, sizing };
+  const props: SecurityBaselineConstructProps = { cluster: fakeContract('aws'), allowedRegistries: REGISTRIES, imageMirror: MIRROR, gitOps: GIT_OPS, sizing, pkiChartPath: PKI_CHART };
   const out = JSON.parse(
     Testing.synthScope((scope) => {
       new SecurityBaseline(scope, 'baseline', props);

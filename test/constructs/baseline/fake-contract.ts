@@ -1,4 +1,5 @@
 /** Plain-string cluster contracts, one per cloud, shaped like the platform stacks' (no tokens). */
+import { resolve } from 'node:path';
 import { BASELINE_SERVICE_ACCOUNTS, SECURITY_POOL_PLACEMENT, type CloudProvider, type ClusterContract } from '../../../src/constructs/contract';
 
 const access = {
@@ -81,3 +82,5 @@ export const GIT_OPS = { repoUrl: 'https://git.example.com/platform/gitops.git',
 export const REGISTRIES = ['111111111111.dkr.ecr.eu-west-1.amazonaws.com', 'registry.example.com/platform'];
 /** Where the baseline's third-party images are mirrored and re-signed (inside REGISTRIES[0]). */
 export const MIRROR = '111111111111.dkr.ecr.eu-west-1.amazonaws.com/platform-mirror';
+/** The project's platform-pki chart, as the baseline stack passes it (pkiChartPath). */
+export const PKI_CHART = resolve(__dirname, '../../../charts/platform-pki');

@@ -2,15 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import type { CloudProvider } from '../../../src/constructs/contract';
-import { SecurityBaseline, baselineImages, type SecurityBaselineProps } from '../../../src/constructs/baseline/security-baseline';
+import { SecurityBaseline, baselineImages, type SecurityBaselineConstructProps, type SecurityBaselineProps } from '../../../src/constructs/baseline/security-baseline';
 import { CHART_IMAGES, UPSTREAM_IMAGES } from '../../../src/constructs/baseline/images';
-import { fakeContract, GIT_OPS, MIRROR, REGISTRIES } from './fake-contract';
+import { fakeContract, GIT_OPS, MIRROR, PKI_CHART, REGISTRIES } from './fake-contract';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function props(cloud: CloudProvider, extra: Partial<SecurityBaselineProps> = {}): SecurityBaselineProps {
+function props(cloud: CloudProvider, extra: Partial<SecurityBaselineProps> = {}): SecurityBaselineConstructProps {
   return {
     cluster: fakeContract(cloud),
+    pkiChartPath: PKI_CHART,
     allowedRegistries: REGISTRIES,
     imageMirror: MIRROR,
     gitOps: GIT_OPS,
@@ -59,7 +60,7 @@ function imageValues(release: string, node: unknown, path: string[] = [], out: F
   return out;
 }
 
-function synthImageValues(p: SecurityBaselineProps): { releases: Json[]; found: Found[] } {
+function synthImageValues(p: SecurityBaselineConstructProps): { releases: Json[]; found: Found[] } {
   const out = JSON.parse(
     Testing.synthScope((scope) => {
       new SecurityBaseline(scope, 'baseline', p);
@@ -84,11 +85,11 @@ describe.each(['aws', 'azure', 'gcp'] as const)('baseline images on %s', (cloud)
 
   it('sets images on every release that runs one (the walk is not vacuous)', () => {
     const withImages = new Set(found.map((f) => f.release));
-    const expected = ['kyverno', 'istio-cni', 'istiod', 'vault', 'falco', 'argo-cd', 'kube-prometheus-stack', 'loki', 'tempo'];
+    const expected = ['kyverno', 'istio-cni', 'istiod', 'vault', 'cert-manager', 'falco', 'argo-cd', 'kube-prometheus-stack', 'loki', 'tempo'];
     if (cloud === 'aws') expected.push('aws-load-balancer-controller');
     expect([...withImages].sort()).toEqual(expected.sort());
     // argocd-apps renders Argo CD objects only; istio base renders CRDs and webhooks only.
-    expect(releases.map((r) => r.name).filter((n) => !withImages.has(n)).sort()).toEqual(['istio-base', 'platform-apps', 'platform-policies']);
+    expect(releases.map((r) => r.name).filter((n) => !withImages.has(n)).sort()).toEqual(['istio-base', 'platform-apps', 'platform-pki', 'platform-policies']);
   });
 
   it('lists every image that appears in the values in baselineImages, with an explicit tag', () => {

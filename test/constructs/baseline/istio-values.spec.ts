@@ -1,14 +1,14 @@
 import { Testing } from 'cdktf';
 import type { CloudProvider } from '../../../src/constructs/contract';
-import { SecurityBaseline, type SecurityBaselineProps } from '../../../src/constructs/baseline/security-baseline';
+import { SecurityBaseline, type SecurityBaselineConstructProps } from '../../../src/constructs/baseline/security-baseline';
 import type { BaselineSizing } from '../../../src/constructs/baseline/resources';
-import { fakeContract, GIT_OPS, MIRROR, REGISTRIES } from './fake-contract';
+import { fakeContract, GIT_OPS, MIRROR, PKI_CHART, REGISTRIES } from './fake-contract';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** istiod and istio-cni helm_release values as synthesized into the Terraform JSON. */
 function istioValues(cloud: CloudProvider, sizing?: BaselineSizing): { istiod: Json; cni: Json } {
-  const props: SecurityBaselineProps = { cluster: fakeContract(cloud), allowedRegistries: REGISTRIES, imageMirror: MIRROR, gitOps: GIT_OPS, sizing };
+  const props: SecurityBaselineConstructProps = { cluster: fakeContract(cloud), allowedRegistries: REGISTRIES, imageMirror: MIRROR, gitOps: GIT_OPS, sizing, pkiChartPath: PKI_CHART };
   const out = JSON.parse(
     Testing.synthScope((scope) => {
       new SecurityBaseline(scope, 'baseline', props);

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import type { CloudProvider } from '../../../src/constructs/contract';
-import { SecurityBaseline, baselineChartValues, type SecurityBaselineProps } from '../../../src/constructs/baseline/security-baseline';
-import { fakeContract, GIT_OPS, MIRROR, REGISTRIES } from './fake-contract';
+import { SecurityBaseline, baselineChartValues, type SecurityBaselineConstructProps, type SecurityBaselineProps } from '../../../src/constructs/baseline/security-baseline';
+import { BASELINE_CHARTS } from '../../../src/constructs/baseline/helm-defaults';
+import { fakeContract, GIT_OPS, MIRROR, PKI_CHART, REGISTRIES } from './fake-contract';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -13,11 +16,11 @@ interface Synth {
   address(type: string, predicate: (r: Json) => boolean): string;
 }
 
-function props(cloud: CloudProvider, extra: Partial<SecurityBaselineProps> = {}): SecurityBaselineProps {
-  return { cluster: fakeContract(cloud), allowedRegistries: REGISTRIES, imageMirror: MIRROR, gitOps: GIT_OPS, ...extra };
+function props(cloud: CloudProvider, extra: Partial<SecurityBaselineProps> = {}): SecurityBaselineConstructProps {
+  return { cluster: fakeContract(cloud), allowedRegistries: REGISTRIES, imageMirror: MIRROR, gitOps: GIT_OPS, pkiChartPath: PKI_CHART, ...extra };
 }
 
-function synth(p: SecurityBaselineProps): Synth {
+function synth(p: SecurityBaselineConstructProps): Synth {
   const out = JSON.parse(
     Testing.synthScope((scope) => {
       new SecurityBaseline(scope, 'baseline', p);
@@ -52,6 +55,7 @@ const EXPECTED_CHARTS: Record<string, [string, string, string, string]> = {
   'kube-prometheus-stack': ['kube-prometheus-stack', 'https://prometheus-community.github.io/helm-charts', '88.5.3', 'monitoring'],
   loki: ['loki', 'https://grafana-community.github.io/helm-charts', '18.11.0', 'monitoring'],
   tempo: ['tempo', 'https://grafana-community.github.io/helm-charts', '2.2.4', 'monitoring'],
+  'cert-manager': ['cert-manager', 'https://charts.jetstack.io', 'v1.21.1', 'cert-manager'],
 };
 
 const SECURITY_TOLERATION = { key: 'workload', operator: 'Equal', value: 'security', effect: 'NoSchedule' };
@@ -77,8 +81,8 @@ describe('SecurityBaseline on aws (with the AWS Load Balancer Controller)', () =
     }
   });
 
-  it('labels namespaces for PSA: restricted, privileged only for falco and istio-cni, monitoring enforces baseline and audits restricted', () => {
-    for (const ns of ['kyverno', 'istio-system', 'vault', 'argocd']) {
+  it('labels namespaces for PSA: restricted, privileged only for falco and istio-cni', () => {
+    for (const ns of ['kyverno', 'istio-system', 'vault', 'cert-manager', 'argocd', 'monitoring']) {
       expect(s.namespaceLabels(ns)).toMatchObject({
         'pod-security.kubernetes.io/enforce': 'restricted',
         'pod-security.kubernetes.io/audit': 'restricted',
@@ -88,11 +92,6 @@ describe('SecurityBaseline on aws (with the AWS Load Balancer Controller)', () =
     }
     expect(s.namespaceLabels('falco')['pod-security.kubernetes.io/enforce']).toBe('privileged');
     expect(s.namespaceLabels('istio-cni')['pod-security.kubernetes.io/enforce']).toBe('privileged');
-    expect(s.namespaceLabels('monitoring')).toMatchObject({
-      'pod-security.kubernetes.io/enforce': 'baseline',
-      'pod-security.kubernetes.io/audit': 'restricted',
-      'pod-security.kubernetes.io/warn': 'restricted',
-    });
     const privileged = Object.values(s.resources.kubernetes_namespace_v1 as Json).filter(
       (n: Json) => n.metadata.labels['pod-security.kubernetes.io/enforce'] === 'privileged',
     );
@@ -139,7 +138,59 @@ describe('SecurityBaseline on aws (with the AWS Load Balancer Controller)', () =
 
   it('installs the prometheus CRDs before every release that renders a ServiceMonitor', () => {
     const kps = s.address('helm_release', (r) => r.name === 'kube-prometheus-stack');
-    for (const name of ['kyverno', 'vault', 'falco', 'argo-cd', 'loki', 'tempo']) expect(s.release(name).depends_on).toContain(kps);
+    for (const name of ['kyverno', 'vault', 'falco', 'argo-cd', 'loki', 'tempo', 'cert-manager']) expect(s.release(name).depends_on).toContain(kps);
+  });
+
+  it('orders cert-manager -> platform-pki -> vault, so the certificate exists before vault mounts it', () => {
+    const certManager = s.address('helm_release', (r) => r.name === 'cert-manager');
+    const pki = s.address('helm_release', (r) => r.name === 'platform-pki');
+    const vaultNs = s.address('kubernetes_namespace_v1', (n) => n.metadata.name === 'vault');
+    expect(s.release('platform-pki').depends_on).toEqual(expect.arrayContaining([certManager, vaultNs]));
+    expect(s.release('vault').depends_on).toContain(pki);
+  });
+
+  it('installs the platform-pki chart from the copy shipped with the stack, in the cert-manager namespace', () => {
+    const pki = s.release('platform-pki');
+    expect(pki.repository).toBeUndefined();
+    expect(pki.version).toBe('0.1.0');
+    expect(pki.namespace).toBe('cert-manager');
+    // A cdktf asset path (content hash in it), relative to the stack directory.
+    expect(pki.chart).toMatch(/^assets\/.+\/[0-9A-F]{32,}$/i);
+    expect(s.values('platform-pki')).toEqual({
+      environment: 'test-cluster',
+      rootCA: { namespace: 'cert-manager' },
+      vault: { namespace: 'vault', releaseName: 'vault', replicas: 3, secretName: 'vault-server-tls', issuerRef: {} },
+    });
+  });
+
+  it('runs cert-manager HA on the security pool from the mirror, with its CRDs kept and no aggregated RBAC', () => {
+    const v = s.values('cert-manager');
+    expect(v.crds).toEqual({ enabled: true, keep: true });
+    expect(v.global.rbac.aggregateClusterRoles).toBe(false);
+    expect(v.global.leaderElection.namespace).toBe('cert-manager');
+    for (const part of [v, v.webhook, v.cainjector]) {
+      expect(part.replicaCount).toBe(2);
+      expect(part.podDisruptionBudget).toEqual({ enabled: true, minAvailable: 1 });
+      expect(part.tolerations).toEqual([SECURITY_TOLERATION]);
+      expect(part.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+      expect(part.resources.limits).toEqual({ memory: expect.any(String) });
+    }
+    expect(v.image).toEqual({ repository: `${MIRROR}/jetstack/cert-manager-controller`, tag: 'v1.21.1' });
+    expect(v.startupapicheck.enabled).toBe(true);
+    expect(v.prometheus).toEqual({ enabled: true, servicemonitor: { enabled: true } });
+    expect(s.namespaceLabels('cert-manager')['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+
+  it('pins platform-pki at the version its Chart.yaml declares', () => {
+    const chartYaml = readFileSync(join(PKI_CHART, 'Chart.yaml'), 'utf8');
+    expect(chartYaml).toMatch(new RegExp(`^version: ${BASELINE_CHARTS.platformPki.version.replace(/\./g, '\\.')}$`, 'm'));
+  });
+
+  it('runs vault with a read-only root filesystem and an in-memory /tmp for its rendered config', () => {
+    const v = s.values('vault');
+    expect(v.server.statefulSet.securityContext.container.readOnlyRootFilesystem).toBe(true);
+    expect(v.server.volumes).toEqual([{ name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } }]);
+    expect(v.server.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
   });
 
   it('runs vault HA on raft with TLS, the awskms seal and the IRSA service account', () => {
@@ -294,7 +345,7 @@ describe('SecurityBaseline on azure', () => {
   it('exposes releases by component and the chart version map', () => {
     expect(baseline.chartVersions).toMatchObject({ kyverno: '3.9.0', istiod: '1.30.3', vault: '0.34.1', falco: '9.1.0', argoCd: '10.1.1', kubePrometheusStack: '88.5.3', loki: '18.11.0', tempo: '2.2.4' });
     expect(Object.keys(baseline.releases).sort()).toEqual(
-      ['argoCd', 'argoCdApps', 'falco', 'istioBase', 'istioCni', 'istiod', 'kubePrometheusStack', 'kyverno', 'loki', 'policyApplications', 'tempo', 'vault'].sort(),
+      ['argoCd', 'argoCdApps', 'certManager', 'falco', 'istioBase', 'istioCni', 'istiod', 'kubePrometheusStack', 'kyverno', 'loki', 'platformPki', 'policyApplications', 'tempo', 'vault'].sort(),
     );
     expect(baseline.ingressAnnotations).toEqual({});
   });
@@ -343,7 +394,7 @@ describe('SecurityBaseline RBAC on clouds whose IAM grants cluster-admin', () =>
 });
 
 describe('SecurityBaseline rejects bad props', () => {
-  const build = (p: SecurityBaselineProps) => () => Testing.synthScope((scope) => void new SecurityBaseline(scope, 'baseline', p));
+  const build = (p: SecurityBaselineConstructProps) => () => Testing.synthScope((scope) => void new SecurityBaseline(scope, 'baseline', p));
 
   it('rejects an admin group that is not a group e-mail address', () => {
     const cluster = { ...fakeContract('gcp'), clusterAdminGroups: ['platform admins'] };
@@ -383,6 +434,37 @@ describe('SecurityBaseline rejects bad props', () => {
     const cluster = fakeContract('aws');
     const bad = { ...cluster, vaultUnseal: { ...cluster.vaultUnseal, sealConfig: { region: 'eu-west-1" }\nseal "x' } } };
     expect(build({ ...props('aws'), cluster: bad })).toThrow(/cluster.vaultUnseal.sealConfig.region must not contain quotes/);
+  });
+
+  it('chains vault to the organisation issuer when one is named, with the in-cluster CA left out', () => {
+    const out = synth(props('aws', { vaultCertificateIssuer: { name: 'enterprise-pki', group: 'awspca.cert-manager.io' } }));
+    expect(out.values('platform-pki').vault.issuerRef).toEqual({ name: 'enterprise-pki', kind: 'ClusterIssuer', group: 'awspca.cert-manager.io' });
+  });
+
+  it.each([
+    [{ name: 'Enterprise PKI' }, 'vaultCertificateIssuer.name must be the name of an existing issuer (lowercase letters, digits, \'-\' and \'.\'), got "Enterprise PKI"'],
+    [{ name: 'pki', kind: 'Vault' }, 'vaultCertificateIssuer.kind must be \'ClusterIssuer\' or \'Issuer\' (an Issuer in the vault namespace), got "Vault"'],
+    [{ name: 'pki', group: 'awspca' }, 'vaultCertificateIssuer.group must be an API group such as cert-manager.io, got "awspca"'],
+  ])('rejects the vault certificate issuer %j', (issuer, message) => {
+    expect(build(props('aws', { vaultCertificateIssuer: issuer as never }))).toThrow(message);
+  });
+
+  it('rejects a vault TLS secret name that is not an object name', () => {
+    expect(build(props('aws', { vaultTlsSecretName: 'Vault_TLS' }))).toThrow(
+      'vaultTlsSecretName must be a Kubernetes object name (lowercase letters, digits, \'-\' and \'.\'), got "Vault_TLS"',
+    );
+  });
+
+  it('rejects a cluster name that cannot name the in-cluster CA', () => {
+    expect(build({ ...props('aws'), cluster: { ...fakeContract('aws'), clusterName: 'Bank.Prod' } })).toThrow(
+      'cluster.clusterName must be a DNS label (lowercase letters, digits and \'-\', at most 63) to name the in-cluster CA platform-<cluster name>-ca, got "Bank.Prod"',
+    );
+  });
+
+  it('rejects a relative platform-pki chart path', () => {
+    expect(build({ ...props('aws'), pkiChartPath: 'charts/platform-pki' })).toThrow(
+      'pkiChartPath must be the absolute path of the platform-pki chart (charts/platform-pki), got "charts/platform-pki"',
+    );
   });
 
   it('rejects a log retention under 90 days', () => {
