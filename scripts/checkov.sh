@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Scans every synthesized stack with Checkov (Terraform JSON framework).
+# Scans every synthesized stack with Checkov (Terraform JSON framework), or one saved plan.
 #
 #   bash scripts/checkov.sh [cdktf.out]
+#   bash scripts/checkov.sh --plan <plan.json>   # `terraform show -json` of a saved plan
+#                                                # (framework terraform_plan: the resolved values)
 #
 # Installs Checkov from PyPI, pinned, into a virtualenv OUTSIDE the repo:
 #   ${PLATFORM_TOOLS_CACHE:-$HOME/.cache/platform-tools}/checkov-<version>/
@@ -19,19 +21,25 @@ set -euo pipefail
 CHECKOV_VERSION="3.3.30"   # latest on PyPI at review (2026-11); installs on Python 3.11
 PYTHON="${PYTHON:-python3}"
 
+log() { echo "[checkov] $*" >&2; }
+
 # Resolve the target before moving to the repo root (.checkov.yaml lives there).
-target="${1:-cdktf.out}"
-if [[ -d "$target" ]]; then target="$(cd "$target" && pwd)"; fi
+if [[ "${1:-}" == --plan ]]; then
+  [[ -f "${2:-}" ]] || { log "--plan needs the plan JSON file (terraform show -json plan.tfplan), got '${2:-}'"; exit 2; }
+  target="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
+  scan=(--file "$target" --framework terraform_plan)
+else
+  target="${1:-cdktf.out}"
+  if [[ -d "$target" ]]; then target="$(cd "$target" && pwd)"; fi
+  if ! compgen -G "$target/stacks/*/cdk.tf.json" >/dev/null; then
+    log "no synthesized stacks under $target/stacks/*/cdk.tf.json (run 'npm run synth' first)"
+    exit 2
+  fi
+  scan=(--directory "$target" --framework terraform_json)
+fi
 cd "$(dirname "$0")/.."
 cache="${PLATFORM_TOOLS_CACHE:-$HOME/.cache/platform-tools}"
 venv="$cache/checkov-$CHECKOV_VERSION"
-
-log() { echo "[checkov] $*" >&2; }
-
-if ! compgen -G "$target/stacks/*/cdk.tf.json" >/dev/null; then
-  log "no synthesized stacks under $target/stacks/*/cdk.tf.json (run 'npm run synth' first)"
-  exit 2
-fi
 
 if [[ ! -f "$venv/.complete" ]]; then
   log "installing checkov==$CHECKOV_VERSION into $venv"
@@ -52,8 +60,7 @@ status=0
 # the passed checks are how we prove the scan evaluated something. The failed checks
 # are printed below in a compact form.
 "$venv/bin/checkov" \
-  --directory "$target" \
-  --framework terraform_json \
+  "${scan[@]}" \
   --config-file .checkov.yaml \
   --skip-download \
   --output json \

@@ -40,6 +40,16 @@ describe('the app', () => {
     },
   );
 
+  it('declares the Terraform versions with S3-native locking (>= 1.10) and exact provider versions in every stack', () => {
+    for (const name of Object.keys(manifest.stacks)) {
+      const terraform = stack(name).terraform;
+      expect([name, terraform.required_version]).toEqual([name, '>= 1.10.0, < 2.0.0']);
+      for (const [provider, req] of Object.entries(terraform.required_providers as Json)) {
+        expect([name, provider, (req as Json).version]).toEqual([name, provider, expect.stringMatching(/^\d+\.\d+\.\d+$/)]);
+      }
+    }
+  });
+
   it('stores AWS state in S3 with a customer-managed KMS key and native locking, one object per stack', () => {
     for (const role of ['platform', 'baseline']) {
       const s3 = stack(`aws-prod-${role}`).terraform.backend.s3;

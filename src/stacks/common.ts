@@ -18,11 +18,20 @@ export function clusterName(config: Pick<EnvironmentConfig, 'namePrefix' | 'envi
 }
 
 /**
+ * Terraform versions every stack accepts: S3-native state locking (`use_lockfile`) needs 1.10, and
+ * the next major version is a reviewed upgrade, not an accident of the runner image. The workflow
+ * pins one version inside this range (a test keeps them consistent).
+ */
+export const TERRAFORM_REQUIRED_VERSION = '>= 1.10.0, < 2.0.0';
+
+/**
  * Remote state for one stack, one state object per stack inside the
- * environment's backend. Every backend encrypts at rest and locks.
+ * environment's backend. Every backend encrypts at rest and locks. Also
+ * declares the Terraform versions the stack accepts.
  */
 export function configureBackend(stack: TerraformStack, config: EnvironmentConfig, role: StackRole): void {
   const name = stackName(config, role);
+  stack.addOverride('terraform.required_version', TERRAFORM_REQUIRED_VERSION);
   switch (config.cloud) {
     case 'aws': {
       // PCI-DSS 3.5.1: state holds secrets, so SSE-KMS with a customer-managed key.
