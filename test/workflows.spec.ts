@@ -59,6 +59,12 @@ describe('platform workflow', () => {
     }
   });
 
+  it('requires terraform validate with the pinned providers in the verify job (the registry is reachable there)', () => {
+    const ci = (jobs.verify.steps as Json[]).find((st) => st.run === 'bash .ci/run')!;
+    expect(ci.env.REQUIRE_TERRAFORM_VALIDATE).toBe('1');
+    expect(uses(jobs.verify).some((u) => u.startsWith('hashicorp/setup-terraform@'))).toBe(true);
+  });
+
   it('deploys only from main, on a manual dispatch', () => {
     expect(jobs['deploy-platform'].if).toBe("github.event_name == 'workflow_dispatch' && github.ref == 'refs/heads/main'");
   });

@@ -394,6 +394,8 @@ export interface PlanOptions {
   readonly stackDir: string;
   readonly out: string;
   readonly commit: string;
+  /** A destroy plan (`terraform plan -destroy`): decommissioning, reviewed and applied like any other plan. */
+  readonly destroy?: boolean;
   readonly now?: () => Date;
 }
 
@@ -423,7 +425,7 @@ export async function planCommand(options: PlanOptions, io: Io): Promise<{ manif
     io.out(`${stack}: terraform init (the lock file is created here and carried in the bundle)\n`);
     await terraformOrFail(['init', '-input=false', '-no-color'], work, io, stack);
     io.out(`${stack}: terraform plan\n`);
-    await terraformOrFail(['plan', '-input=false', '-lock-timeout=5m', '-no-color', `-out=${PLAN_FILE}`], work, io, stack);
+    await terraformOrFail(['plan', '-input=false', '-lock-timeout=5m', '-no-color', ...(options.destroy ? ['-destroy'] : []), `-out=${PLAN_FILE}`], work, io, stack);
     const showJson = await terraform(['show', '-json', PLAN_FILE], work, io, false);
     if (showJson.code !== 0) throw new BundleProblem([`${stack}: terraform show -json failed (exit ${showJson.code}): ${showJson.stderr.trim()}`]);
     const showText = await terraform(['show', '-no-color', PLAN_FILE], work, io, false);
@@ -566,7 +568,7 @@ export function summaryCommand(bundles: readonly string[], io: Io): number {
 // command line
 
 export const USAGE = `usage:
-  bundle plan    --stack-dir <cdktf.out/stacks/NAME> --out <bundle dir> --commit <sha>
+  bundle plan    --stack-dir <cdktf.out/stacks/NAME> --out <bundle dir> --commit <sha> [--destroy]
   bundle verify  --bundle <dir> --commit <sha> [--stack <name>] [--max-age-hours N] [--manifest-sha256 <hex>]
   bundle apply   --bundle <dir> --commit <sha> [--stack <name>] [--max-age-hours N] [--manifest-sha256 <hex>]
   bundle gate    --bundle <dir>           (intact bundle, no non-compliant control in its report)
@@ -606,8 +608,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     switch (command) {
       case 'plan': {
-        const flags = parseFlags(args, ['stack-dir', 'out', 'commit'], ['stack-dir', 'out', 'commit']);
-        await planCommand({ stackDir: flags['stack-dir'], out: flags.out, commit: flags.commit }, io);
+        const destroy = args.includes('--destroy');
+        const flags = parseFlags(
+          args.filter((a) => a !== '--destroy'),
+          ['stack-dir', 'out', 'commit'],
+          ['stack-dir', 'out', 'commit'],
+        );
+        await planCommand({ stackDir: flags['stack-dir'], out: flags.out, commit: flags.commit, destroy }, io);
         return EXIT_OK;
       }
       case 'verify': {

@@ -326,6 +326,19 @@ describe('bundle with real terraform', () => {
       expect(run.err).toContain('bundle-stack: terraform refused the saved plan as stale');
       expect(readFileSync(statePath, 'utf8')).toBe(before);
     });
+
+    it('decommissions through a reviewed destroy plan: plan --destroy counts the destroys, apply removes them', async () => {
+      const out = join(root, 'bundles/destroy');
+      const plan = await bundle('plan', '--stack-dir', stackDir, '--out', out, '--commit', COMMIT, '--destroy');
+      expect(plan.code).toBe(0);
+      expect(readJson(join(out, 'summary.json'))).toMatchObject({ add: 0, change: 0, replace: 0, destroy: 2 });
+      const table = await bundle('summary', out);
+      expect(table.out).toContain('| bundle-stack | 0 | 0 | 0 | **2** |');
+      const run = await bundle('apply', '--bundle', out, '--commit', COMMIT, '--manifest-sha256', sha256(readFileSync(join(out, 'manifest.json'))));
+      expect(run.code).toBe(0);
+      expect(run.out).toContain('Resources: 0 added, 0 changed, 2 destroyed.');
+      expect(stateResources()).toEqual([]);
+    });
   });
 
   describe('summary', () => {
