@@ -35,7 +35,9 @@ else
     log "no synthesized stacks under $target/stacks/*/cdk.tf.json (run 'npm run synth' first)"
     exit 2
   fi
-  scan=(--directory "$target" --framework terraform_json)
+  # versions.tf.json holds only terraform.required_version, which Checkov's terraform_json parser
+  # cannot read (bridgecrewio/checkov#7454) and no check inspects; every resource is in cdk.tf.json.
+  scan=(--directory "$target" --framework terraform_json --skip-path 'versions\.tf\.json$')
 fi
 cd "$(dirname "$0")/.."
 cache="${PLATFORM_TOOLS_CACHE:-$HOME/.cache/platform-tools}"
@@ -74,13 +76,14 @@ try:
     data = json.load(open(sys.argv[1]))
 except (OSError, ValueError) as e:
     print(f"cannot read checkov results: {e}", file=sys.stderr)
-    print("0 0 0 0"); sys.exit(0)
+    print("0 0 0 0 0"); sys.exit(0)
 reports = data if isinstance(data, list) else [data]
-p = f = s = 0
+p = f = s = errors = 0
 resources = set()
 for rep in reports:
     summ = rep.get("summary", {})
     p += summ.get("passed", 0); f += summ.get("failed", 0); s += summ.get("skipped", 0)
+    errors += summ.get("parsing_errors", 0)
     results = rep.get("results", {})
     # summary.resource_count is 0 for terraform_json: count the resources the checks saw.
     for kind in ("passed_checks", "failed_checks", "skipped_checks"):
@@ -89,10 +92,10 @@ for rep in reports:
     for c in results.get("failed_checks", []):
         lines = c.get("file_line_range") or ["?", "?"]
         print(f"FAILED {c.get('check_id')} {c.get('resource')} {c.get('file_path')}:{lines[0]}-{lines[-1]}  {c.get('check_name')}", file=sys.stderr)
-print(p, f, s, len(resources))
+print(p, f, s, len(resources), errors)
 PY
 )"
-read -r passed failed skipped resources <<<"$summary"
+read -r passed failed skipped resources parsing_errors <<<"$summary"
 # Config skips are global and never run, so Checkov does not count them as skipped: name them.
 config_skips="$(grep -oE '^[[:space:]]*-[[:space:]]*CKV2?_[A-Z0-9_]+' .checkov.yaml | grep -oE 'CKV2?_[A-Z0-9_]+' | paste -sd, - || true)"
 log "checkov $CHECKOV_VERSION: $resources resources, $passed passed, $failed failed, $skipped skipped"
@@ -100,6 +103,11 @@ log "reviewed global skips (.checkov.yaml, not run): ${config_skips:-none}"
 
 if (( resources == 0 || passed + failed + skipped == 0 )); then
   log "nothing was evaluated under $target: refusing to pass an empty scan"
+  exit 1
+fi
+# A file Checkov cannot parse is silently left out of the scan: that is a failure, not a smaller pass.
+if (( parsing_errors > 0 )); then
+  log "FAILED: $parsing_errors file(s) could not be parsed, so their resources were not scanned (see the errors above)"
   exit 1
 fi
 if (( failed > 0 )); then

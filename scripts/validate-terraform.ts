@@ -59,7 +59,7 @@ export function validateStack(stack: string, stackDir: string, env: NodeJS.Proce
   const work = mkdtempSync(join(tmpdir(), `validate-${stack}-`));
   try {
     // Only what Terraform reads: the configuration and the assets it references by path.
-    cpSync(join(stackDir, 'cdk.tf.json'), join(work, 'cdk.tf.json'));
+    for (const f of readdirSync(stackDir).filter((n) => n.endsWith('.tf.json'))) cpSync(join(stackDir, f), join(work, f));
     if (existsSync(join(stackDir, 'assets'))) cpSync(join(stackDir, 'assets'), join(work, 'assets'), { recursive: true });
     const config = JSON.parse(readFileSync(join(work, 'cdk.tf.json'), 'utf8')) as Json;
     const providers = requiredProviders(config);

@@ -19,6 +19,7 @@ import {
   type ProjectInfo,
 } from './compliance';
 import { ConfigError, ENVIRONMENT_DEFINITIONS, loadEnvironments } from './config';
+import { writeTerraformVersions } from './stacks/common';
 
 function list(value: string | undefined): string[] {
   return (value ?? '')
@@ -93,6 +94,7 @@ function main(): void {
     throw error;
   }
   writeComplianceReports(app.outdir, packs);
+  writeTerraformVersions(app.outdir);
 }
 
 main();

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { buildApp } from '../src/app';
 import { buildStackReports, type StackReport } from '../src/compliance';
 import { ENVIRONMENT_DEFINITIONS, loadEnvironments } from '../src/config';
+import { writeTerraformVersions } from '../src/stacks/common';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -40,13 +41,20 @@ describe('the app', () => {
     },
   );
 
-  it('declares the Terraform versions with S3-native locking (>= 1.10) and exact provider versions in every stack', () => {
+  it('pins exact provider versions in every stack, and keeps required_version out of cdk.tf.json (Checkov #7454)', () => {
     for (const name of Object.keys(manifest.stacks)) {
       const terraform = stack(name).terraform;
-      expect([name, terraform.required_version]).toEqual([name, '>= 1.10.0, < 2.0.0']);
+      expect([name, terraform.required_version]).toEqual([name, undefined]);
       for (const [provider, req] of Object.entries(terraform.required_providers as Json)) {
         expect([name, provider, (req as Json).version]).toEqual([name, provider, expect.stringMatching(/^\d+\.\d+\.\d+$/)]);
       }
+    }
+  });
+
+  it('writes versions.tf.json with required_version >= 1.10 (S3-native locking) beside every cdk.tf.json', () => {
+    writeTerraformVersions(outdir);
+    for (const name of Object.keys(manifest.stacks)) {
+      expect([name, JSON.parse(readFileSync(join(outdir, 'stacks', name, 'versions.tf.json'), 'utf8'))]).toEqual([name, { terraform: { required_version: '>= 1.10.0, < 2.0.0' } }]);
     }
   });
 

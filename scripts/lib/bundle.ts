@@ -30,6 +30,8 @@ const FUTURE_SKEW_MS = 5 * 60 * 1000;
 /** Files every bundle holds; a manifest that lists fewer is not a bundle. */
 export const REQUIRED_FILES = [
   'cdk.tf.json',
+  // required_version beside cdk.tf.json (src/stacks/common.ts, TERRAFORM_VERSIONS_FILE).
+  'versions.tf.json',
   LOCK_FILE,
   PLAN_FILE,
   'plan.json',
@@ -405,6 +407,7 @@ export async function planCommand(options: PlanOptions, io: Io): Promise<{ manif
   const out = resolve(options.out);
   const problems: string[] = [];
   if (!existsSync(join(stackDir, 'cdk.tf.json'))) problems.push(`${stackDir}: no cdk.tf.json (not a synthesized stack folder)`);
+  if (!existsSync(join(stackDir, 'versions.tf.json'))) problems.push(`${stackDir}: no versions.tf.json (the stack's required_version; synthesize with npm run synth)`);
   for (const report of ['compliance-report.json', 'compliance-report.md']) {
     if (!existsSync(join(stackDir, report))) problems.push(`${stackDir}: no ${report} (the synth writes it; a bundle carries the compliance evidence)`);
   }
@@ -418,7 +421,7 @@ export async function planCommand(options: PlanOptions, io: Io): Promise<{ manif
   const work = mkdtempSync(join(tmpdir(), `bundle-plan-${stack}-`));
   try {
     // A copy: cdktf.out stays as synthesized, and nothing left there (.terraform, an old lock) leaks in.
-    cpSync(join(stackDir, 'cdk.tf.json'), join(work, 'cdk.tf.json'));
+    for (const f of ['cdk.tf.json', 'versions.tf.json']) cpSync(join(stackDir, f), join(work, f));
     const hasAssets = existsSync(join(stackDir, 'assets'));
     if (hasAssets) cpSync(join(stackDir, 'assets'), join(work, 'assets'), { recursive: true, dereference: true });
 
@@ -444,7 +447,7 @@ export async function planCommand(options: PlanOptions, io: Io): Promise<{ manif
     const summary: BundleSummary = { stack, commit: options.commit, ...counts, complianceStatus, terraformVersion: plannedVersion, createdAt };
 
     mkdirSync(out, { recursive: true });
-    for (const f of ['cdk.tf.json', LOCK_FILE, PLAN_FILE]) cpSync(join(work, f), join(out, f));
+    for (const f of ['cdk.tf.json', 'versions.tf.json', LOCK_FILE, PLAN_FILE]) cpSync(join(work, f), join(out, f));
     if (hasAssets) cpSync(join(work, 'assets'), join(out, 'assets'), { recursive: true });
     writeFileSync(join(out, 'plan.json'), showJson.stdout);
     writeFileSync(join(out, 'plan.txt'), showText.stdout);

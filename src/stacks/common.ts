@@ -2,6 +2,8 @@
  * Wiring shared by every stack: names and remote state. Stacks hold no
  * logic beyond wiring config into constructs.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AzurermBackend, GcsBackend, S3Backend, type TerraformStack } from 'cdktf';
 import type { EnvironmentConfig } from '../config/schema';
 
@@ -25,13 +27,28 @@ export function clusterName(config: Pick<EnvironmentConfig, 'namePrefix' | 'envi
 export const TERRAFORM_REQUIRED_VERSION = '>= 1.10.0, < 2.0.0';
 
 /**
+ * The file beside each stack's cdk.tf.json that declares TERRAFORM_REQUIRED_VERSION. Terraform reads
+ * every *.tf.json of the stack directory, so the constraint applies to every init, plan and apply (and
+ * to `cdktf deploy`). It is not in cdk.tf.json because Checkov's terraform_json parser (3.3.30) stops
+ * parsing a file whose terraform block holds a string (bridgecrewio/checkov#7454, fix #7467 open), and
+ * would then scan none of the stack's resources.
+ */
+export const TERRAFORM_VERSIONS_FILE = 'versions.tf.json';
+
+/** Writes TERRAFORM_VERSIONS_FILE into every stack directory of a synthesized app (after app.synth()). */
+export function writeTerraformVersions(outdir: string): void {
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { workingDirectory: string }> };
+  for (const stack of Object.values(manifest.stacks)) {
+    writeFileSync(join(outdir, stack.workingDirectory, TERRAFORM_VERSIONS_FILE), `${JSON.stringify({ terraform: { required_version: TERRAFORM_REQUIRED_VERSION } }, null, 2)}\n`);
+  }
+}
+
+/**
  * Remote state for one stack, one state object per stack inside the
- * environment's backend. Every backend encrypts at rest and locks. Also
- * declares the Terraform versions the stack accepts.
+ * environment's backend. Every backend encrypts at rest and locks.
  */
 export function configureBackend(stack: TerraformStack, config: EnvironmentConfig, role: StackRole): void {
   const name = stackName(config, role);
-  stack.addOverride('terraform.required_version', TERRAFORM_REQUIRED_VERSION);
   switch (config.cloud) {
     case 'aws': {
       // PCI-DSS 3.5.1: state holds secrets, so SSE-KMS with a customer-managed key.

@@ -29,9 +29,9 @@ describe('the synthesized evidence report', () => {
 
   it('writes compliance-report.json and .md beside each stack', () => {
     expect([status, stderr]).toEqual([0, '']);
-    expect(readdirSync(join(outdir, 'stacks', 'aws-prod-platform')).sort()).toEqual(['cdk.tf.json', 'compliance-report.json', 'compliance-report.md']);
+    expect(readdirSync(join(outdir, 'stacks', 'aws-prod-platform')).sort()).toEqual(['cdk.tf.json', 'compliance-report.json', 'compliance-report.md', 'versions.tf.json']);
     // The baseline ships the platform-pki chart with the stack (a cdktf asset Helm installs from its path).
-    expect(readdirSync(join(outdir, 'stacks', 'aws-prod-baseline')).sort()).toEqual(['assets', 'cdk.tf.json', 'compliance-report.json', 'compliance-report.md']);
+    expect(readdirSync(join(outdir, 'stacks', 'aws-prod-baseline')).sort()).toEqual(['assets', 'cdk.tf.json', 'compliance-report.json', 'compliance-report.md', 'versions.tf.json']);
   });
 
   it('carries the project version and commit, and every control with its resources and status', () => {

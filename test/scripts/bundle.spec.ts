@@ -139,7 +139,7 @@ describe('bundle with real terraform', () => {
 
   describe('plan', () => {
     it('writes every bundle file and leaves the stack folder as synthesized', () => {
-      for (const f of ['cdk.tf.json', '.terraform.lock.hcl', 'assets/chart/Chart.yaml', 'plan.tfplan', 'plan.json', 'plan.txt', 'compliance-report.json', 'compliance-report.md', 'summary.json', 'manifest.json']) {
+      for (const f of ['cdk.tf.json', 'versions.tf.json', '.terraform.lock.hcl', 'assets/chart/Chart.yaml', 'plan.tfplan', 'plan.json', 'plan.txt', 'compliance-report.json', 'compliance-report.md', 'summary.json', 'manifest.json']) {
         expect([f, existsSync(join(bundleA, f))]).toEqual([f, true]);
       }
       expect(existsSync(join(stackDir, '.terraform'))).toBe(false);
@@ -152,7 +152,7 @@ describe('bundle with real terraform', () => {
       const manifest = parseManifest(readFileSync(join(bundleA, 'manifest.json'), 'utf8'));
       expect(manifest).toMatchObject({ formatVersion: 1, stack: 'bundle-stack', commit: COMMIT, terraformVersion: expect.stringMatching(/^\d+\.\d+\.\d+/) });
       expect(Object.keys(manifest.files).sort()).toEqual(
-        ['.terraform.lock.hcl', 'assets/chart/Chart.yaml', 'cdk.tf.json', 'compliance-report.json', 'compliance-report.md', 'plan.json', 'plan.tfplan', 'plan.txt', 'summary.json'].sort(),
+        ['.terraform.lock.hcl', 'assets/chart/Chart.yaml', 'cdk.tf.json', 'versions.tf.json', 'compliance-report.json', 'compliance-report.md', 'plan.json', 'plan.tfplan', 'plan.txt', 'summary.json'].sort(),
       );
       for (const [f, hash] of Object.entries(manifest.files)) expect([f, sha256(readFileSync(join(bundleA, f)))]).toEqual([f, hash]);
       expect(planA.out).toContain(`bundle-stack: manifest sha256 ${manifestShaA}`);
@@ -172,6 +172,15 @@ describe('bundle with real terraform', () => {
         terraformVersion: manifest.terraformVersion,
         createdAt: manifest.createdAt,
       });
+    });
+
+    it("plans with the stack's versions.tf.json: a Terraform outside required_version is refused", async () => {
+      const dir = join(root, 'old-terraform/bundle-stack');
+      cpSync(stackDir, dir, { recursive: true });
+      writeFileSync(join(dir, 'versions.tf.json'), JSON.stringify({ terraform: { required_version: '< 1.0.0' } }));
+      const run = await bundle('plan', '--stack-dir', dir, '--out', join(root, 'old-terraform-bundle'), '--commit', COMMIT);
+      expect(run.code).toBe(1);
+      expect(run.err + run.out).toContain('Unsupported Terraform Core version');
     });
 
     it('fails when the stack has no compliance report', async () => {
@@ -234,7 +243,7 @@ describe('bundle with real terraform', () => {
 
     it('passes on the fresh bundle, pinned and with the stack', async () => {
       const run = await verify(bundleA, '--stack', 'bundle-stack', '--manifest-sha256', manifestShaA);
-      expect(run).toEqual({ code: 0, out: `bundle-stack: bundle verified (commit ${COMMIT}, 9 files)\n`, err: '' });
+      expect(run).toEqual({ code: 0, out: `bundle-stack: bundle verified (commit ${COMMIT}, 10 files)\n`, err: '' });
     });
 
     it('fails on a tampered plan.tfplan', async () => {
