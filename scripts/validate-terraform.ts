@@ -77,7 +77,14 @@ export function validateStack(stack: string, stackDir: string, env: NodeJS.Proce
         return !installed;
       });
       if (missing.length > 0 && /Failed to query available provider packages|Failed to install provider|could not connect|no available releases match|Incompatible provider version|does not have a package/i.test(text)) {
-        return { stack, status: 'did-not-run', lines: [`${stack}: DID NOT RUN: pinned providers not available: ${missing.join(', ')}`], missing };
+        // init parses the whole configuration before it installs providers: a parse error would have
+        // failed above. What did not run is validation against the providers' schemas.
+        return {
+          stack,
+          status: 'did-not-run',
+          lines: [`${stack}: DID NOT RUN: pinned providers not available: ${missing.join(', ')} (configuration parsed; not validated against the provider schemas)`],
+          missing,
+        };
       }
       return { stack, status: 'invalid', lines: [`${stack}: terraform init failed: ${text.split('\n').filter((l) => /Error/.test(l)).join(' ') || text.trim().split('\n').at(-1)}`], missing: [] };
     }

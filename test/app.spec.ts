@@ -58,6 +58,16 @@ describe('the app', () => {
     }
   });
 
+  it('writes depends_on as plain references in every stack (terraform init rejects "${...}" there)', () => {
+    for (const name of Object.keys(manifest.stacks)) {
+      const bad: string[] = [];
+      for (const [type, byName] of Object.entries((stack(name).resource ?? {}) as Json)) {
+        for (const [id, r] of Object.entries(byName as Json)) for (const d of ((r as Json).depends_on ?? []) as string[]) if (d.includes('${')) bad.push(`${type}.${id}: ${d}`);
+      }
+      expect([name, bad]).toEqual([name, []]);
+    }
+  });
+
   it('stores AWS state in S3 with a customer-managed KMS key and native locking, one object per stack', () => {
     for (const role of ['platform', 'baseline']) {
       const s3 = stack(`aws-prod-${role}`).terraform.backend.s3;

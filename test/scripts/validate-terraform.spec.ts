@@ -31,6 +31,18 @@ describe('validate-terraform (real terraform)', () => {
     expect(r.lines.join('\n')).toContain('validate-broken: error: Reference to undeclared resource');
   });
 
+  it('fails a configuration terraform init cannot parse, even when the providers are missing (a "${...}" string in depends_on)', () => {
+    const mirror = join(dir, 'empty-mirror-2');
+    mkdirSync(mirror);
+    const d = stackDir('bad-depends-on', {
+      terraform: { required_providers: { aws: { source: 'aws', version: '6.25.0' } } },
+      resource: { terraform_data: { a: { input: 'x' }, b: { input: 'y', depends_on: ['${terraform_data.a}'] } } },
+    });
+    const r = validateStack('bad-depends-on', d, { ...process.env, TF_PLUGIN_MIRROR: mirror, TF_PLUGIN_CACHE_DIR: join(dir, 'cache') });
+    expect(r.status).toBe('invalid');
+    expect(r.lines.join('\n')).toContain('Invalid expression');
+  });
+
   it('passes a valid configuration', () => {
     const d = stackDir('valid', { terraform: { required_version: '>= 1.10.0, < 2.0.0' }, resource: { terraform_data: { a: { input: 'x' } } } });
     expect(validateStack('valid', d, process.env)).toMatchObject({ status: 'valid', missing: [] });
@@ -41,6 +53,6 @@ describe('validate-terraform (real terraform)', () => {
     mkdirSync(mirror);
     const d = stackDir('missing', { terraform: { required_providers: { aws: { source: 'aws', version: '6.25.0' } } } });
     const r = validateStack('missing', d, { ...process.env, TF_PLUGIN_MIRROR: mirror, TF_PLUGIN_CACHE_DIR: join(dir, 'cache') });
-    expect(r).toEqual({ stack: 'missing', status: 'did-not-run', lines: ['missing: DID NOT RUN: pinned providers not available: hashicorp/aws@6.25.0'], missing: ['hashicorp/aws@6.25.0'] });
+    expect(r).toEqual({ stack: 'missing', status: 'did-not-run', lines: ['missing: DID NOT RUN: pinned providers not available: hashicorp/aws@6.25.0 (configuration parsed; not validated against the provider schemas)'], missing: ['hashicorp/aws@6.25.0'] });
   });
 });
