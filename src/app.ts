@@ -1,16 +1,20 @@
 /**
  * Builds the construct tree for a set of validated environments: two stacks
  * per cloud and environment, the baseline depending on the platform through
- * the cluster contract, and the compliance packs over every stack.
+ * the cluster contract; one state bootstrap stack per account / subscription /
+ * project holding the state of a selected environment; and the compliance
+ * packs over every stack.
  */
 import type { App } from 'cdktf';
 import { applyCompliancePacks, type CompliancePack } from './compliance';
 import type { EnvironmentConfig } from './config/schema';
+import { selectStateBackends, stateBackendGroups, type StateBackendGroup } from './config/state-backends';
 import type { ClusterContract } from './constructs/contract';
 import { AwsPlatformStack } from './stacks/aws-platform-stack';
 import { AzurePlatformStack } from './stacks/azure-platform-stack';
 import { BaselineStack } from './stacks/baseline-stack';
-import { stackName } from './stacks/common';
+import { stackName, stateStackName } from './stacks/common';
+import { StateBootstrapStack } from './stacks/state-bootstrap-stack';
 import { GcpPlatformStack } from './stacks/gcp-platform-stack';
 
 export interface EnvironmentStacks {
@@ -41,13 +45,29 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
 
 export interface PlatformApp {
   readonly environments: readonly EnvironmentStacks[];
+  /** One per state backend that holds a synthesized environment's state. */
+  readonly stateBootstraps: readonly StateBootstrapStack[];
   /** The packs evaluated at synth; their findings feed the evidence reports. */
   readonly packs: readonly CompliancePack[];
 }
 
-export function buildApp(app: App, configs: readonly EnvironmentConfig[]): PlatformApp {
+export interface BuildOptions {
+  /**
+   * The state backends with every environment that keeps its state in each,
+   * including environments the synth did not select: a bootstrap stack trusts
+   * the CI of all of them, so it must synthesize the same whatever is selected.
+   * @default - stateBackendGroups(configs): the synthesized environments are all there are
+   */
+  readonly stateBackends?: readonly StateBackendGroup[];
+}
+
+export function buildApp(app: App, configs: readonly EnvironmentConfig[], options: BuildOptions = {}): PlatformApp {
   const environments = configs.map((config) => buildEnvironment(app, config));
+  // A bootstrap stack comes with the synth of any environment whose state it holds.
+  const stateBootstraps = selectStateBackends(options.stateBackends ?? stateBackendGroups(configs), configs).map(
+    (backend) => new StateBootstrapStack(app, stateStackName(backend), { backend }),
+  );
   // pci-dss-4 and cis-kubernetes-managed: error findings fail synth with path and fix.
   const packs = applyCompliancePacks(app);
-  return { environments, packs };
+  return { environments, stateBootstraps, packs };
 }

@@ -4,7 +4,10 @@
  * so invalid input exits non-zero without writing (or touching) cdktf.out.
  *
  * PLATFORM_CLOUDS / PLATFORM_ENVIRONMENTS (comma-separated) narrow the
- * synthesized set, e.g. PLATFORM_CLOUDS=aws PLATFORM_ENVIRONMENTS=prod.
+ * synthesized set, e.g. PLATFORM_CLOUDS=aws PLATFORM_ENVIRONMENTS=prod. The
+ * state bootstrap stack of every backend holding a selected environment's state
+ * comes with it, built from every environment that uses that backend: so every
+ * environment of a selected cloud is validated, whatever the selection.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,7 +21,7 @@ import {
   type CompliancePack,
   type ProjectInfo,
 } from './compliance';
-import { ConfigError, ENVIRONMENT_DEFINITIONS, loadEnvironments } from './config';
+import { ConfigError, ENVIRONMENT_DEFINITIONS, loadEnvironments, stateBackendGroups, type StateBackendGroup } from './config';
 import { writeTerraformVersions } from './stacks/common';
 
 function list(value: string | undefined): string[] {
@@ -68,11 +71,12 @@ function disableTokenStackTraces(): void {
 
 function main(): void {
   let configs;
+  let stateBackends: StateBackendGroup[];
   try {
-    configs = loadEnvironments(ENVIRONMENT_DEFINITIONS, {
-      clouds: list(process.env.PLATFORM_CLOUDS),
-      environments: list(process.env.PLATFORM_ENVIRONMENTS),
-    });
+    const clouds = list(process.env.PLATFORM_CLOUDS);
+    configs = loadEnvironments(ENVIRONMENT_DEFINITIONS, { clouds, environments: list(process.env.PLATFORM_ENVIRONMENTS) });
+    // Every environment of the selected clouds: the bootstrap stacks trust all that share their backend.
+    stateBackends = stateBackendGroups(loadEnvironments(ENVIRONMENT_DEFINITIONS, { clouds }));
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n${error.problems.length} configuration problem(s); nothing was synthesized.\n`);
@@ -82,7 +86,7 @@ function main(): void {
   }
   disableTokenStackTraces();
   const app = new App();
-  const { packs } = buildApp(app, configs);
+  const { packs } = buildApp(app, configs, { stateBackends });
   try {
     app.synth();
   } catch (error) {

@@ -1,6 +1,8 @@
 /**
- * The whole app: 18 stacks, each with its backend and providers, the baseline
- * reading its cluster from the platform stack's remote state.
+ * The whole app: 27 stacks (a platform and a baseline stack per cloud and
+ * environment, a state bootstrap stack per account / subscription / project
+ * holding state), each with its backend and providers, the baseline reading its
+ * cluster from the platform stack's remote state.
  */
 import { Testing } from 'cdktf';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -8,10 +10,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../src/app';
 import { buildStackReports, type StackReport } from '../src/compliance';
-import { ENVIRONMENT_DEFINITIONS, loadEnvironments } from '../src/config';
+import { ENVIRONMENT_DEFINITIONS, loadEnvironments, stateBackendGroups } from '../src/config';
 import { writeTerraformVersions } from '../src/stacks/common';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** One per AWS account, Azure subscription and GCP project of the reference configuration (each environment has its own). */
+const STATE_STACKS = [
+  'aws-state-111111111111',
+  'aws-state-222222222222',
+  'aws-state-333333333333',
+  'azure-state-11111111-1111-4111-8111-111111111111',
+  'azure-state-22222222-2222-4222-8222-222222222222',
+  'azure-state-33333333-3333-4333-8333-333333333333',
+  'gcp-state-finplat-dev-0001',
+  'gcp-state-finplat-staging-0001',
+  'gcp-state-finplat-prod-0001',
+];
 
 describe('the app', () => {
   let outdir: string;
@@ -28,10 +43,50 @@ describe('the app', () => {
     manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
   });
 
-  it('synthesizes a platform and a baseline stack per cloud and environment (18)', () => {
+  it('synthesizes a platform and a baseline stack per cloud and environment, and a state bootstrap stack per state account (27)', () => {
     const names = Object.keys(manifest.stacks).sort();
-    const expected = ['aws', 'azure', 'gcp'].flatMap((c) => ['dev', 'staging', 'prod'].flatMap((e) => [`${c}-${e}-baseline`, `${c}-${e}-platform`])).sort();
+    const expected = [
+      ...['aws', 'azure', 'gcp'].flatMap((c) => ['dev', 'staging', 'prod'].flatMap((e) => [`${c}-${e}-baseline`, `${c}-${e}-platform`])),
+      ...STATE_STACKS,
+    ].sort();
     expect(names).toEqual(expected);
+    expect(names).toHaveLength(27);
+  });
+
+  it.each(STATE_STACKS)('keeps %s on a local state in its own directory, depending on no other stack', (name) => {
+    expect(stack(name).terraform.backend).toEqual({ local: { path: 'terraform.tfstate' } });
+    expect(manifest.stacks[name].dependencies).toEqual([]);
+  });
+
+  it('runs both compliance packs over every state bootstrap stack with no open error finding, and writes their reports', () => {
+    const bootstrapReports = reports.filter((r) => r.stack.includes('-state-'));
+    expect(bootstrapReports.map((r) => r.stack).sort()).toEqual([...STATE_STACKS].sort());
+    for (const report of bootstrapReports) {
+      expect(report.packs.map((p) => p.name).sort()).toEqual(['cis-kubernetes-managed', 'pci-dss-4']);
+      const openErrors = report.controls.flatMap((c) => c.rules).filter((r) => r.severity === 'error' && r.resources.some((x) => x.status === 'non-compliant'));
+      expect([report.stack, openErrors]).toEqual([report.stack, []]);
+      const ruleIds = report.controls.flatMap((c) => c.rules).map((r) => r.id);
+      const cloud = report.stack.split('-')[0];
+      const expectedRules = {
+        aws: ['PCI-DSS-4-3.5.1-aws-s3-bucket-protection', 'PCI-DSS-4-10.2.1-aws-s3-access-logging', 'PCI-DSS-4-3.7.4-aws-kms-key-rotation'],
+        azure: ['PCI-DSS-4-3.5.1-azure-storage-protection', 'PCI-DSS-4-10.2.1-azure-storage-blob-audit', 'PCI-DSS-4-1.4.1-azure-storage-network', 'PCI-DSS-4-3.7.4-azure-key-rotation', 'PCI-DSS-4-10.2.1-azure-flow-logs'],
+        gcp: ['PCI-DSS-4-3.5.1-gcp-storage-bucket-protection', 'PCI-DSS-4-10.2.1-gcp-storage-access-audit', 'PCI-DSS-4-3.7.4-gcp-kms-key-rotation', 'PCI-DSS-4-7.2.2-gcp-project-impersonation-roles'],
+      }[cloud];
+      expect(ruleIds).toEqual(expect.arrayContaining(expectedRules ?? ['(unknown cloud)']));
+    }
+  });
+
+  it('synthesizes a state bootstrap stack identically whatever the selection (it trusts every environment of its backend)', () => {
+    const selectedOut = mkdtempSync(join(tmpdir(), 'app-spec-selected-'));
+    const app = Testing.app({ outdir: selectedOut, stackTraces: false });
+    const all = loadEnvironments(ENVIRONMENT_DEFINITIONS, { clouds: ['aws'] });
+    buildApp(app, loadEnvironments(ENVIRONMENT_DEFINITIONS, { clouds: ['aws'], environments: ['staging'] }), { stateBackends: stateBackendGroups(all) });
+    app.synth();
+    const selected = JSON.parse(readFileSync(join(selectedOut, 'manifest.json'), 'utf8')) as Json;
+    expect(Object.keys(selected.stacks).sort()).toEqual(['aws-staging-baseline', 'aws-staging-platform', 'aws-state-222222222222']);
+    expect(readFileSync(join(selectedOut, 'stacks', 'aws-state-222222222222', 'cdk.tf.json'), 'utf8')).toBe(
+      readFileSync(join(outdir, 'stacks', 'aws-state-222222222222', 'cdk.tf.json'), 'utf8'),
+    );
   });
 
   it.each(['aws', 'azure', 'gcp'].flatMap((c) => ['dev', 'staging', 'prod'].map((e) => [c, e])))(

@@ -44,6 +44,8 @@ describe('platform workflow', () => {
     expect(jobs['deploy-baseline'].environment).toBe('${{ inputs.cloud }}-${{ inputs.environment }}-baseline');
     expect(jobs['deploy-platform'].environment).toBe('${{ inputs.cloud }}-${{ inputs.environment }}');
     for (const name of ['plan-baseline', 'deploy-baseline']) expect(jobs[name]['runs-on']).toContain("vars[format('BASELINE_RUNNER_{0}_{1}'");
+    // The platform jobs run where the state storage is reachable (Azure: no public network access).
+    for (const name of ['plan-platform', 'deploy-platform']) expect(jobs[name]['runs-on']).toContain("vars[format('PLATFORM_RUNNER_{0}'");
   });
 
   it('gates every plan with Checkov over the plan JSON and with the compliance packs, and uploads the bundle', () => {

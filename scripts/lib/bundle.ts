@@ -428,7 +428,10 @@ export async function planCommand(options: PlanOptions, io: Io): Promise<{ manif
     io.out(`${stack}: terraform init (the lock file is created here and carried in the bundle)\n`);
     await terraformOrFail(['init', '-input=false', '-no-color'], work, io, stack);
     io.out(`${stack}: terraform plan\n`);
-    await terraformOrFail(['plan', '-input=false', '-lock-timeout=5m', '-no-color', ...(options.destroy ? ['-destroy'] : []), `-out=${PLAN_FILE}`], work, io, stack);
+    // -lock=false: the plan identities are read-only, including the state lock (on Azure a lock is a
+    // blob lease, which RBAC grants only with blob write). An unlocked plan may be overtaken by another
+    // apply, but it is never applied stale: Terraform refuses a saved plan whose state changed.
+    await terraformOrFail(['plan', '-input=false', '-lock=false', '-no-color', ...(options.destroy ? ['-destroy'] : []), `-out=${PLAN_FILE}`], work, io, stack);
     const showJson = await terraform(['show', '-json', PLAN_FILE], work, io, false);
     if (showJson.code !== 0) throw new BundleProblem([`${stack}: terraform show -json failed (exit ${showJson.code}): ${showJson.stderr.trim()}`]);
     const showText = await terraform(['show', '-no-color', PLAN_FILE], work, io, false);

@@ -10,3 +10,4 @@ export const ENVIRONMENT_DEFINITIONS: readonly EnvironmentDefinition[] = [awsDev
 
 export * from './schema';
 export { ConfigError, formatProblem, loadEnvironments, validateEnvironment, type ConfigProblem, type EnvironmentDefinition, type Selection } from './validate';
+export { selectStateBackends, stateBackendGroups, type StateBackendGroup } from './state-backends';

@@ -28,6 +28,35 @@ export const SUPPORTED_KUBERNETES_VERSIONS: Record<CloudName, readonly string[]>
 const cidr = z.string().min(1);
 const nonEmpty = z.string().min(1);
 
+/**
+ * `owner/name` as GitHub spells it: the owner is 1-39 letters, digits and single
+ * hyphens, the name 1-100 letters, digits, `.`, `_` and `-`. No wildcard can
+ * get through, because the slug becomes part of the OIDC subjects the CI
+ * identities trust (`repo:<owner>/<name>:environment:<env>`).
+ */
+export const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
+
+/**
+ * A state object key prefix (`aws/prod`): segments of letters, digits, `.`, `_`
+ * and `-` separated by `/`. It lands in IAM resource ARNs and IAM conditions,
+ * so no `*` or `?` can widen them.
+ */
+const statePrefix = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/, 'an object key prefix such as aws/prod: segments of letters, digits, ., _ and - separated by /');
+
+/**
+ * Where the state bootstrap stack (`<cloud>-state-<id>`, which creates this
+ * backend) keeps its own state: `local` until the backend exists, `migrated`
+ * once `terraform init -migrate-state` moved it into the backend it created
+ * (docs/runbooks.md section 1). Every environment sharing the backend agrees.
+ */
+const bootstrapState = z.enum(['local', 'migrated']);
+
+/** Key prefix of the state bootstrap stacks' own state inside the backend they create (after migration). */
+export const BOOTSTRAP_STATE_PREFIX = 'bootstrap';
+
+/** The AWS state bucket's access logs go to `<bucket>-logs`. */
+export const STATE_LOG_BUCKET_SUFFIX = '-logs';
+
 const nodePoolSchema = z.strictObject({
   /** Instance type / VM size / machine type, in the cloud's own terms. */
   machineType: nonEmpty,
@@ -79,6 +108,14 @@ const commonFields = {
   cosignPublicKey: z
     .string()
     .regex(/^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+\n-----END PUBLIC KEY-----\n?$/, 'a PEM-encoded public key (-----BEGIN PUBLIC KEY-----)'),
+  /** The CI that plans and deploys this environment. */
+  ci: z.strictObject({
+    /**
+     * The GitHub repository whose workflow runs the pipeline (`owner/name`): the state bootstrap
+     * stack's federated CI identities trust only its jobs, and only in this environment's GitHub environments.
+     */
+    githubRepository: z.string().regex(GITHUB_REPOSITORY, 'a GitHub repository as owner/name, e.g. example-org/regulated-k8s-platform'),
+  }, { error: 'a ci block naming the repository that deploys this environment: { githubRepository: "owner/name" }' }),
   tags: z.record(z.string(), z.string()),
 };
 
@@ -101,10 +138,14 @@ export const awsEnvironmentSchema = z.strictObject({
   }),
   stateBackend: z.strictObject({
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name'),
-    key: nonEmpty,
+    key: statePrefix,
     region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region'),
-    /** Customer-managed KMS key (ARN or alias ARN) that encrypts the state object. */
+    /**
+     * Customer-managed KMS key that encrypts the state object: the alias ARN
+     * (`arn:aws:kms:<region>:<account>:alias/<name>`) the state bootstrap stack creates.
+     */
     kmsKeyId: z.string().regex(/^arn:aws[a-z-]*:kms:/, 'a KMS key or alias ARN'),
+    bootstrapState,
   }),
 });
 
@@ -131,8 +172,15 @@ export const azureEnvironmentSchema = z.strictObject({
   stateBackend: z.strictObject({
     resourceGroupName: nonEmpty,
     storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, 'a storage account name'),
-    containerName: nonEmpty,
-    key: nonEmpty,
+    containerName: z.string().regex(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/, 'a blob container name: 3-63 lowercase letters, digits and single hyphens'),
+    key: statePrefix,
+    /**
+     * Address space of the state VNet the bootstrap stack creates for the
+     * storage account's and Key Vault's private endpoints (/24 to /28). The CI
+     * runners' network is peered with it, so it must not overlap theirs or the platform's.
+     */
+    vnetCidr: cidr,
+    bootstrapState,
   }),
 });
 
@@ -152,11 +200,12 @@ export const gcpEnvironmentSchema = z.strictObject({
   }),
   stateBackend: z.strictObject({
     bucket: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, 'a GCS bucket name'),
-    prefix: nonEmpty,
+    prefix: statePrefix,
     /** Cloud KMS key that encrypts the state objects (customer-managed). */
     kmsEncryptionKey: z
       .string()
       .regex(/^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/locations\/[a-z0-9-]+\/keyRings\/[\w-]+\/cryptoKeys\/[\w-]+$/, 'a Cloud KMS crypto key id (projects/P/locations/L/keyRings/R/cryptoKeys/K)'),
+    bootstrapState,
   }),
 });
 

@@ -5,8 +5,10 @@
 import type { z } from 'zod';
 import { contains, containsAddress, isAnyAddress, overlaps, parseAddress, parseCidr, type Ipv4Cidr } from './cidr';
 import {
+  BOOTSTRAP_STATE_PREFIX,
   CLOUDS,
   ENVIRONMENTS,
+  STATE_LOG_BUCKET_SUFFIX,
   SUPPORTED_KUBERNETES_VERSIONS,
   environmentSchema,
   type AwsEnvironmentConfig,
@@ -249,6 +251,28 @@ function checkAws(config: AwsEnvironmentConfig, problems: Problems): void {
       problems.add(`adminPrincipals[${i}]`, arn, 'an IAM role or user ARN');
     }
   });
+
+  // The state bootstrap stack (aws-state-<account>) creates the bucket, its access-log bucket and the key alias.
+  const state = config.stateBackend;
+  const alias = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):alias\/([A-Za-z0-9/_-]+)$/.exec(state.kmsKeyId);
+  if (!alias || alias[1] !== state.region || alias[2] !== config.accountId || alias[3].startsWith('aws/')) {
+    problems.add(
+      'stateBackend.kmsKeyId',
+      state.kmsKeyId,
+      `an alias ARN in this environment's account and state region, arn:aws:kms:${state.region}:${config.accountId}:alias/<name> (not aws/...): the state bootstrap stack creates that alias`,
+    );
+  }
+  if (state.bucket.length > 63 - STATE_LOG_BUCKET_SUFFIX.length) {
+    problems.add('stateBackend.bucket', state.bucket, `at most ${63 - STATE_LOG_BUCKET_SUFFIX.length} characters, so its access-log bucket "<bucket>${STATE_LOG_BUCKET_SUFFIX}" fits S3's 63`);
+  }
+  checkStatePrefix('stateBackend.key', state.key, problems);
+}
+
+/** The state bootstrap stack keeps its own state under `bootstrap/` once migrated: no environment may write there. */
+function checkStatePrefix(field: string, prefix: string, problems: Problems): void {
+  if (prefix === BOOTSTRAP_STATE_PREFIX || prefix.startsWith(`${BOOTSTRAP_STATE_PREFIX}/`)) {
+    problems.add(field, prefix, `a prefix outside ${BOOTSTRAP_STATE_PREFIX}/ (the state bootstrap stack's own state lives there)`);
+  }
 }
 
 function checkAzure(config: AzureEnvironmentConfig, problems: Problems): void {
@@ -287,6 +311,32 @@ function checkAzure(config: AzureEnvironmentConfig, problems: Problems): void {
       problems.add(`adminPrincipals[${i}]`, id, 'an Entra ID group object id (UUID)');
     }
   });
+
+  // The state VNet is peered with the runners' network: it must not overlap it or the platform's ranges.
+  const stateVnet = problems.cidr('stateBackend.vnetCidr', config.stateBackend.vnetCidr);
+  if (stateVnet && (stateVnet.prefixLength < 24 || stateVnet.prefixLength > 28)) {
+    problems.add('stateBackend.vnetCidr', stateVnet.text, 'a /24 to /28 (one subnet of private endpoints)');
+  }
+  if (stateVnet) {
+    const others: Array<[string, Ipv4Cidr | undefined]> = [
+      ['network.vnetCidr', vnet],
+      ['network.podCidr', pod],
+      ['network.serviceCidr', service],
+      ...config.adminCidrs.map((text, i): [string, Ipv4Cidr | undefined] => [`adminCidrs[${i}]`, parseCidrQuietly(text)]),
+    ];
+    for (const [field, other] of others) {
+      if (other && overlaps(stateVnet, other)) {
+        problems.add('stateBackend.vnetCidr', stateVnet.text, `a range that does not overlap ${field} (${other.text})`);
+      }
+    }
+  }
+  checkStatePrefix('stateBackend.key', config.stateBackend.key, problems);
+}
+
+/** A CIDR already reported elsewhere when malformed: parse it without a second problem. */
+function parseCidrQuietly(text: string): Ipv4Cidr | undefined {
+  const parsed = parseCidr(text);
+  return typeof parsed === 'string' ? undefined : parsed;
 }
 
 function checkGcp(config: GcpEnvironmentConfig, problems: Problems): void {
@@ -313,6 +363,18 @@ function checkGcp(config: GcpEnvironmentConfig, problems: Problems): void {
       problems.add(`tags.${key}`, value, 'GCP labels: lowercase letters, digits, _ and -, keys starting with a letter');
     }
   }
+
+  // The state bootstrap stack (gcp-state-<project>) creates the key next to the bucket, in this project and region.
+  const state = config.stateBackend;
+  const [, keyProject, , keyLocation] = state.kmsEncryptionKey.split('/');
+  if (keyProject !== config.projectId || keyLocation !== config.region) {
+    problems.add(
+      'stateBackend.kmsEncryptionKey',
+      state.kmsEncryptionKey,
+      `a key in this environment's project and region, projects/${config.projectId}/locations/${config.region}/keyRings/<ring>/cryptoKeys/<key>: the state bootstrap stack creates it next to the bucket`,
+    );
+  }
+  checkStatePrefix('stateBackend.prefix', state.prefix, problems);
 }
 
 /** A definition as registered in the environment table, before validation. */

@@ -59,6 +59,7 @@ export class AwsPlatformStack extends TerraformStack {
       adminPrincipals: config.adminPrincipals,
       adminCidrs: config.adminCidrs,
       publicEndpoint: config.publicApiEndpoint.enabled ? { allowedCidrs: config.publicApiEndpoint.allowedCidrs } : undefined,
+      imageMirror: config.platformImageMirror,
     });
     this.contract = this.platform.contract;
   }

@@ -75,6 +75,7 @@ export class AzurePlatformStack extends TerraformStack {
       // Dev trades the uptime SLA for cost; every other environment gets the Standard tier.
       skuTier: config.environment === 'dev' ? 'Free' : 'Standard',
       publicEndpoint: config.publicApiEndpoint.enabled ? { authorizedIpRanges: config.publicApiEndpoint.allowedCidrs } : undefined,
+      imageMirror: config.platformImageMirror,
       tags: { ...config.tags, environment: config.environment, 'managed-by': 'cdktf' },
     });
     this.contract = this.platform.contract;

@@ -4,14 +4,36 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AzurermBackend, GcsBackend, S3Backend, type TerraformStack } from 'cdktf';
-import type { EnvironmentConfig } from '../config/schema';
+import { AzurermBackend, GcsBackend, LocalBackend, S3Backend, type TerraformStack } from 'cdktf';
+import { BOOTSTRAP_STATE_PREFIX, type EnvironmentConfig } from '../config/schema';
+import type { StateBackendGroup } from '../config/state-backends';
 
 export type StackRole = 'platform' | 'baseline';
 
 /** `<cloud>-<env>-<role>`, so `cdktf deploy 'aws-prod-*'` selects one environment. */
 export function stackName(config: Pick<EnvironmentConfig, 'cloud' | 'environment'>, role: StackRole): string {
   return `${config.cloud}-${config.environment}-${role}`;
+}
+
+/**
+ * `<cloud>-state-<account id | subscription id | project id>`: the state
+ * bootstrap stack of one account / subscription / project. Named after what
+ * holds the state (it never changes for the account), lowercase and DNS-safe,
+ * and never matching `<cloud>-<env>-*`, so a selection of one environment's
+ * stacks by pattern never picks it up.
+ */
+export function stateStackName(group: Pick<StateBackendGroup, 'cloud' | 'scopeId'>): string {
+  return `${group.cloud}-state-${group.scopeId.toLowerCase()}`;
+}
+
+/**
+ * The GitHub environments of .github/workflows/platform.yml for one
+ * environment: the plan jobs (and drift) run in `<cloud>-<env>-plan`, the
+ * deploy jobs in `<cloud>-<env>` (platform) and `<cloud>-<env>-baseline`.
+ */
+export function githubEnvironments(config: Pick<EnvironmentConfig, 'cloud' | 'environment'>): { plan: string[]; deploy: string[] } {
+  const base = `${config.cloud}-${config.environment}`;
+  return { plan: [`${base}-plan`], deploy: [base, `${base}-baseline`] };
 }
 
 /** Name of the environment's cluster and the prefix of its resources. */
@@ -83,5 +105,54 @@ export function configureBackend(stack: TerraformStack, config: EnvironmentConfi
         kmsEncryptionKey: config.stateBackend.kmsEncryptionKey,
       });
       break;
+  }
+}
+
+/** Path of a bootstrap stack's local state, relative to its synthesized directory (where Terraform runs). */
+export const BOOTSTRAP_LOCAL_STATE_PATH = 'terraform.tfstate';
+
+/**
+ * State of a state bootstrap stack: a local file in its stack directory until
+ * the backend it creates exists (`bootstrapState: local`), then, after
+ * `terraform init -migrate-state`, the object `bootstrap/<stack>` inside that
+ * backend (`bootstrapState: migrated`), encrypted and locked like every other.
+ */
+export function configureBootstrapBackend(stack: TerraformStack, group: StateBackendGroup, name: string): void {
+  const first = group.environments[0];
+  if (first.stateBackend.bootstrapState === 'local') {
+    new LocalBackend(stack, { path: BOOTSTRAP_LOCAL_STATE_PATH });
+    return;
+  }
+  switch (group.cloud) {
+    case 'aws': {
+      const state = group.environments[0].stateBackend;
+      new S3Backend(stack, {
+        bucket: state.bucket,
+        key: `${BOOTSTRAP_STATE_PREFIX}/${name}.tfstate`,
+        region: state.region,
+        encrypt: true,
+        kmsKeyId: state.kmsKeyId,
+      });
+      stack.addOverride('terraform.backend.s3.use_lockfile', true);
+      break;
+    }
+    case 'azure': {
+      const config = group.environments[0];
+      new AzurermBackend(stack, {
+        resourceGroupName: config.stateBackend.resourceGroupName,
+        storageAccountName: config.stateBackend.storageAccountName,
+        containerName: config.stateBackend.containerName,
+        key: `${BOOTSTRAP_STATE_PREFIX}/${name}.tfstate`,
+        subscriptionId: config.subscriptionId,
+        tenantId: config.tenantId,
+        useAzureadAuth: true,
+      });
+      break;
+    }
+    case 'gcp': {
+      const state = group.environments[0].stateBackend;
+      new GcsBackend(stack, { bucket: state.bucket, prefix: `${BOOTSTRAP_STATE_PREFIX}/${name}`, kmsEncryptionKey: state.kmsEncryptionKey });
+      break;
+    }
   }
 }

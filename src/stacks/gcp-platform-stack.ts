@@ -67,6 +67,7 @@ export class GcpPlatformStack extends TerraformStack {
       // Dev samples half the flows (cost); every other environment logs every flow.
       flowLogs: { flowSampling: isDev ? 0.5 : 1 },
       labels,
+      imageMirror: config.platformImageMirror,
     });
     this.contract = this.platform.contract;
   }

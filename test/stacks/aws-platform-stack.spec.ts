@@ -66,9 +66,9 @@ describe.each([
     expect(all(json, 'aws_vpc_security_group_ingress_rule').map((r) => r.cidr_ipv4)).toEqual(config.adminCidrs);
   });
 
-  it('creates four rotating, undeletable customer-managed keys', () => {
+  it('creates five rotating, undeletable customer-managed keys', () => {
     const keys = all(json, 'aws_kms_key');
-    expect(keys).toHaveLength(4);
+    expect(keys).toHaveLength(5);
     for (const k of keys) {
       expect(k.enable_key_rotation).toBe(true);
       expect(k.lifecycle).toEqual({ prevent_destroy: true });
@@ -142,10 +142,7 @@ describe.each([
     it('keeps AmazonEKS_CNI_Policy off both node roles', () => {
       for (const pool of ['app', 'security']) {
         const [nodeRoleKey] = roleNamed(`-${pool}-node`);
-        expect(attachedTo(nodeRoleKey).sort()).toEqual([
-          'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly',
-          'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
-        ]);
+        expect(attachedTo(nodeRoleKey)).toEqual(['arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy']);
       }
       const cniAttachments = all(json, 'aws_iam_role_policy_attachment').filter((a) => a.policy_arn.endsWith('/AmazonEKS_CNI_Policy'));
       expect(cniAttachments).toHaveLength(1);

@@ -175,9 +175,9 @@ describe.each([
     expect(one(json, 'azurerm_monitor_diagnostic_setting', 'key-vault').enabled_log).toEqual([{ category_group: 'audit' }]);
   });
 
-  it('creates four rotating HSM keys that no plan can destroy', () => {
+  it('creates five rotating HSM keys that no plan can destroy', () => {
     const keys = all(json, 'azurerm_key_vault_key');
-    expect(keys.map((k) => k.name).sort()).toEqual(['aks-etcd-kms', 'flow-logs', 'node-disks', 'vault-unseal']);
+    expect(keys.map((k) => k.name).sort()).toEqual(['aks-etcd-kms', 'container-registry', 'flow-logs', 'node-disks', 'vault-unseal']);
     for (const key of keys) {
       expect(key.key_type).toBe('RSA-HSM');
       expect(key.lifecycle.prevent_destroy).toBe(true);

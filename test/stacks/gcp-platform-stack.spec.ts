@@ -77,9 +77,9 @@ describe.each([
     expect(grant.member).toContain('@compute-system.iam.gserviceaccount.com');
   });
 
-  it('rotates all three keys every 90 days and prevents their destruction', () => {
+  it('rotates all four keys every 90 days and prevents their destruction', () => {
     const keys = all(json, 'google_kms_crypto_key');
-    expect(keys.map((k) => k.name).sort()).toEqual(['gke-boot-disks', 'gke-secrets', 'vault-unseal']);
+    expect(keys.map((k) => k.name).sort()).toEqual(['artifact-registry', 'gke-boot-disks', 'gke-secrets', 'vault-unseal']);
     for (const key of keys) {
       expect(key.rotation_period).toBe('7776000s');
       expect(key.lifecycle.prevent_destroy).toBe(true);
@@ -116,7 +116,8 @@ describe.each([
 
   it('gives the node service account only the least-privilege roles', () => {
     const roles = all(json, 'google_project_iam_member').filter((g) => String(g.member).includes('node-identity')).map((g) => g.role).sort();
-    expect(roles).toEqual(['roles/artifactregistry.reader', 'roles/logging.logWriter', 'roles/monitoring.metricWriter', 'roles/monitoring.viewer', 'roles/stackdriver.resourceMetadata.writer']);
+    // No project-wide artifactregistry.reader: the nodes read the mirror repository only (test/constructs/gcp/registry.spec.ts).
+    expect(roles).toEqual(['roles/logging.logWriter', 'roles/monitoring.metricWriter', 'roles/monitoring.viewer', 'roles/stackdriver.resourceMetadata.writer']);
   });
 
   it('builds the network from config, sampling every flow outside dev', () => {
@@ -187,6 +188,7 @@ describe.each([
   it('enables exactly the apis the platform resources call, and never disables them on destroy', () => {
     const services = all(json, 'google_project_service');
     expect(services.map((s) => s.service).sort()).toEqual([
+      'artifactregistry.googleapis.com',
       'binaryauthorization.googleapis.com',
       'cloudkms.googleapis.com',
       'cloudresourcemanager.googleapis.com',
@@ -213,12 +215,13 @@ describe.each([
       gke,
       one(json, 'google_compute_security_policy'),
       one(json, 'google_compute_ssl_policy'),
+      one(json, 'google_artifact_registry_repository'),
       ...all(json, 'google_service_account'),
       ...Object.entries(json.resource.google_project_iam_member as Json)
         .filter(([id]) => id.includes('admin-viewer'))
         .map(([, r]) => r as Json),
     ];
-    expect(dependents).toHaveLength(8 + config.adminPrincipals.length);
+    expect(dependents).toHaveLength(9 + config.adminPrincipals.length);
     for (const resource of dependents) expect(resource.depends_on).toEqual(expect.arrayContaining(serviceRefs));
   });
 

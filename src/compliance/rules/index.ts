@@ -15,6 +15,8 @@ import { logGroupProtection } from './aws/log-group-protection';
 import { nodeDiskEncryption } from './aws/node-disk-encryption';
 import { nodeImdsv2 } from './aws/node-imdsv2';
 import { nodeNoPublicAccess } from './aws/node-no-public-access';
+import { s3AccessLogging } from './aws/s3-access-logging';
+import { s3BucketProtection } from './aws/s3-bucket-protection';
 import { stateEncryption } from './aws/state-encryption';
 import { vpcFlowLogs } from './aws/vpc-flow-logs';
 import { wafLogging } from './aws/waf-logging';
@@ -31,7 +33,9 @@ import { azureFlowLogs } from './azure/flow-logs';
 import { azureGatewayTls } from './azure/gateway-tls';
 import { azureKeyRotation } from './azure/key-rotation';
 import { azureStateEncryption } from './azure/state-encryption';
+import { azureStorageBlobAudit } from './azure/storage-blob-audit';
 import { azureStorageNetwork } from './azure/storage-network';
+import { azureStorageProtection } from './azure/storage-protection';
 import { azureWafLogging } from './azure/waf-logging';
 import { gcpCloudArmor } from './gcp/cloud-armor';
 import { gkeAuditLogging } from './gcp/gke-audit-logging';
@@ -43,8 +47,11 @@ import { gkePrivateNodes } from './gcp/gke-private-nodes';
 import { gkeSecretsEncryption } from './gcp/gke-secrets-encryption';
 import { gkeWorkloadIdentity } from './gcp/gke-workload-identity';
 import { gcpKmsKeyRotation } from './gcp/kms-key-rotation';
+import { gcpProjectImpersonationRoles } from './gcp/project-impersonation-roles';
 import { gcpSslPolicyTls } from './gcp/ssl-policy-tls';
 import { gcpStateEncryption } from './gcp/state-encryption';
+import { gcpStorageAccessAudit } from './gcp/storage-access-audit';
+import { gcpStorageBucketProtection } from './gcp/storage-bucket-protection';
 import { gcpSubnetFlowLogs } from './gcp/subnet-flow-logs';
 
 export const AWS_RULES: readonly Rule[] = [
@@ -62,6 +69,8 @@ export const AWS_RULES: readonly Rule[] = [
   logGroupProtection,
   lbTls,
   stateEncryption,
+  s3BucketProtection,
+  s3AccessLogging,
 ];
 
 export const AZURE_RULES: readonly Rule[] = [
@@ -80,6 +89,8 @@ export const AZURE_RULES: readonly Rule[] = [
   azureGatewayTls,
   azureStateEncryption,
   azureStorageNetwork,
+  azureStorageProtection,
+  azureStorageBlobAudit,
 ];
 
 export const GCP_RULES: readonly Rule[] = [
@@ -96,6 +107,9 @@ export const GCP_RULES: readonly Rule[] = [
   gcpKmsKeyRotation,
   gcpSslPolicyTls,
   gcpStateEncryption,
+  gcpStorageBucketProtection,
+  gcpStorageAccessAudit,
+  gcpProjectImpersonationRoles,
 ];
 
 export const ALL_RULES: readonly Rule[] = [...AWS_RULES, ...AZURE_RULES, ...GCP_RULES];

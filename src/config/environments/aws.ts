@@ -3,6 +3,7 @@
  * reference values; replace them with your organisation's before deploying.
  */
 import type { AwsEnvironmentConfig } from '../schema';
+import { PIPELINE_REPOSITORY } from './ci';
 import { RELEASE_COSIGN_PUBLIC_KEY } from './signing';
 
 export const awsDev: AwsEnvironmentConfig = {
@@ -37,7 +38,9 @@ export const awsDev: AwsEnvironmentConfig = {
     key: 'aws/dev',
     region: 'eu-west-1',
     kmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:alias/terraform-state',
+    bootstrapState: 'local',
   },
+  ci: { githubRepository: PIPELINE_REPOSITORY },
   tags: { 'cost-center': 'platform', 'data-classification': 'internal' },
 };
 
@@ -63,6 +66,7 @@ export const awsStaging: AwsEnvironmentConfig = {
     key: 'aws/staging',
     region: 'eu-west-1',
     kmsKeyId: 'arn:aws:kms:eu-west-1:222222222222:alias/terraform-state',
+    bootstrapState: 'local',
   },
   tags: { 'cost-center': 'platform', 'data-classification': 'confidential' },
 };
@@ -93,6 +97,7 @@ export const awsProd: AwsEnvironmentConfig = {
     key: 'aws/prod',
     region: 'eu-west-1',
     kmsKeyId: 'arn:aws:kms:eu-west-1:333333333333:alias/terraform-state',
+    bootstrapState: 'local',
   },
   tags: { 'cost-center': 'platform', 'data-classification': 'restricted', 'pci-scope': 'in-scope' },
 };

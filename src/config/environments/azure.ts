@@ -3,6 +3,7 @@
  * reference values; replace them with your organisation's before deploying.
  */
 import type { AzureEnvironmentConfig } from '../schema';
+import { PIPELINE_REPOSITORY } from './ci';
 import { RELEASE_COSIGN_PUBLIC_KEY } from './signing';
 
 export const azureDev: AzureEnvironmentConfig = {
@@ -35,7 +36,16 @@ export const azureDev: AzureEnvironmentConfig = {
   allowedRegistries: ['finplatdev.azurecr.io'],
   platformImageMirror: 'finplatdev.azurecr.io/platform-mirror',
   gitOps: { repoUrl: 'https://git.example.com/platform/gitops.git', targetRevision: 'main', path: 'clusters/azure-dev' },
-  stateBackend: { resourceGroupName: 'rg-finplat-tfstate', storageAccountName: 'finplattfstatedev', containerName: 'tfstate', key: 'azure/dev' },
+  stateBackend: {
+    resourceGroupName: 'rg-finplat-tfstate',
+    storageAccountName: 'finplattfstatedev',
+    containerName: 'tfstate',
+    key: 'azure/dev',
+    // Outside every platform VNet and the runners' 10.255.0.0/20, which is peered with it.
+    vnetCidr: '10.254.0.0/28',
+    bootstrapState: 'local',
+  },
+  ci: { githubRepository: PIPELINE_REPOSITORY },
   tags: { 'cost-center': 'platform', 'data-classification': 'internal' },
 };
 
@@ -47,7 +57,7 @@ export const azureStaging: AzureEnvironmentConfig = {
   allowedRegistries: ['finplatstaging.azurecr.io'],
   platformImageMirror: 'finplatstaging.azurecr.io/platform-mirror',
   gitOps: { ...azureDev.gitOps, targetRevision: 'release', path: 'clusters/azure-staging' },
-  stateBackend: { ...azureDev.stateBackend, storageAccountName: 'finplattfstatestg', key: 'azure/staging' },
+  stateBackend: { ...azureDev.stateBackend, storageAccountName: 'finplattfstatestg', key: 'azure/staging', vnetCidr: '10.254.0.16/28' },
   tags: { 'cost-center': 'platform', 'data-classification': 'confidential' },
 };
 
@@ -66,6 +76,6 @@ export const azureProd: AzureEnvironmentConfig = {
   allowedRegistries: ['finplatprod.azurecr.io'],
   platformImageMirror: 'finplatprod.azurecr.io/platform-mirror',
   gitOps: { ...azureDev.gitOps, targetRevision: 'v1.0.0', path: 'clusters/azure-prod' },
-  stateBackend: { ...azureDev.stateBackend, storageAccountName: 'finplattfstateprod', key: 'azure/prod' },
+  stateBackend: { ...azureDev.stateBackend, storageAccountName: 'finplattfstateprod', key: 'azure/prod', vnetCidr: '10.254.0.32/28' },
   tags: { 'cost-center': 'platform', 'data-classification': 'restricted', 'pci-scope': 'in-scope' },
 };

@@ -3,6 +3,7 @@
  * reference values; replace them with your organisation's before deploying.
  */
 import type { GcpEnvironmentConfig } from '../schema';
+import { PIPELINE_REPOSITORY } from './ci';
 import { RELEASE_COSIGN_PUBLIC_KEY } from './signing';
 
 export const gcpDev: GcpEnvironmentConfig = {
@@ -34,7 +35,9 @@ export const gcpDev: GcpEnvironmentConfig = {
     bucket: 'finplat-tfstate-dev',
     prefix: 'gcp/dev',
     kmsEncryptionKey: 'projects/finplat-dev-0001/locations/europe-west2/keyRings/terraform-state/cryptoKeys/state',
+    bootstrapState: 'local',
   },
+  ci: { githubRepository: PIPELINE_REPOSITORY },
   tags: { 'cost-center': 'platform', 'data-classification': 'internal' },
 };
 
@@ -50,6 +53,7 @@ export const gcpStaging: GcpEnvironmentConfig = {
     bucket: 'finplat-tfstate-staging',
     prefix: 'gcp/staging',
     kmsEncryptionKey: 'projects/finplat-staging-0001/locations/europe-west2/keyRings/terraform-state/cryptoKeys/state',
+    bootstrapState: 'local',
   },
   tags: { 'cost-center': 'platform', 'data-classification': 'confidential' },
 };
@@ -71,6 +75,7 @@ export const gcpProd: GcpEnvironmentConfig = {
     bucket: 'finplat-tfstate-prod',
     prefix: 'gcp/prod',
     kmsEncryptionKey: 'projects/finplat-prod-0001/locations/europe-west2/keyRings/terraform-state/cryptoKeys/state',
+    bootstrapState: 'local',
   },
   tags: { 'cost-center': 'platform', 'data-classification': 'restricted', 'pci-scope': 'in-scope' },
 };

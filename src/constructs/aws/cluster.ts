@@ -20,6 +20,9 @@ import { EncryptedLogGroup } from './log-group';
 /** CIS EKS 2.1.1: every control-plane log type. */
 export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
 
+/** The AWS managed policy the cluster role carries. */
+export const CLUSTER_MANAGED_POLICY = 'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy';
+
 export const CLUSTER_ADMIN_POLICY_ARN = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
 
 /** Opt-in to a public API endpoint; only ever with an explicit allow-list. */
@@ -74,7 +77,7 @@ export class Cluster extends Construct {
       name: `${props.name}-cluster`,
       assumeRolePolicy: serviceTrustPolicy('eks.amazonaws.com', ['sts:AssumeRole', 'sts:TagSession']),
     });
-    new IamRolePolicyAttachment(this, 'cluster-policy', { role: role.name, policyArn: 'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy' });
+    new IamRolePolicyAttachment(this, 'cluster-policy', { role: role.name, policyArn: CLUSTER_MANAGED_POLICY });
     // Envelope encryption: the control plane uses the secrets key, and only that key.
     const keyPolicy = new IamRolePolicy(this, 'secrets-key-policy', {
       role: role.id,

@@ -11,6 +11,8 @@ export interface PolicyStatement {
   readonly Action: string | readonly string[];
   /** Omitted only in trust policies. */
   readonly Resource?: string | readonly string[];
+  /** Every resource but these (instead of Resource). */
+  readonly NotResource?: string | readonly string[];
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
 

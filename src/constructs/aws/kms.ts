@@ -15,7 +15,7 @@ export interface KeyRef {
 }
 
 /** Services a key can be granted to through its key policy. */
-export type KeyService = 'logs' | 'autoscaling-ebs';
+export type KeyService = 'logs' | 'autoscaling-ebs' | 's3-access-logs';
 
 export interface EncryptionKeyProps {
   /** What the key protects; shown in the console and in CloudTrail. */
@@ -126,5 +126,18 @@ function serviceStatements(service: KeyService, accountId: string, region: strin
         },
       ];
     }
+    case 's3-access-logs':
+      // S3 server access logging writes log objects into an SSE-KMS bucket only if its
+      // service principal may generate data keys, and only for buckets of this account.
+      return [
+        {
+          Sid: 'S3ServerAccessLogDelivery',
+          Effect: 'Allow',
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+        },
+      ];
   }
 }

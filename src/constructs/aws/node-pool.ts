@@ -6,22 +6,50 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import type { NodeTaint } from '../contract';
-import { serviceTrustPolicy } from './iam';
+import { policyDocument, serviceTrustPolicy } from './iam';
 import type { KeyRef } from './kms';
 
 /**
- * AWS managed policies a worker node needs (join, Pod Identity agent, image pulls).
+ * AWS managed policies a worker node needs (join, Pod Identity agent).
  * No AmazonEKS_CNI_Policy (CIS EKS 5.2.x): ENI/IP management belongs to the
  * aws-node service account's own Pod Identity role, so a compromised node or
  * pod cannot reach those EC2 network permissions through the node role.
+ * No AmazonEC2ContainerRegistryPullOnly either: it pulls from every repository
+ * of every account (Resource "*"); image pulls are the inline policy of
+ * `NodePoolProps.imageRepositoryArns` instead (PCI-DSS 6.3.2: images only
+ * from the environment's scanned mirror).
  */
-export const NODE_MANAGED_POLICIES = [
-  'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
-  'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly',
-] as const;
+export const NODE_MANAGED_POLICIES = ['arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy'] as const;
+
+/** What the kubelet's ECR credential provider and the container runtime call to pull an image. */
+export const ECR_PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] as const;
+
+/**
+ * The AWS account serving the EKS add-on images (vpc-cni, kube-proxy, CoreDNS,
+ * Pod Identity agent, EBS CSI driver) in the regions listed, from the AWS
+ * table "Amazon container image registries for Amazon EKS add-ons". Other
+ * regions use other accounts and are refused until added here.
+ */
+export const EKS_ADDON_IMAGE_ACCOUNT = '602401143452';
+const EKS_ADDON_IMAGE_REGIONS = new Set([
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1',
+  'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1',
+  'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2',
+]);
+
+/** ARN pattern of the EKS add-on image repositories of a region: what nodes pull kube-system's add-ons from. */
+export function eksAddonImageRepositories(region: string): string {
+  if (Token.isUnresolved(region) || !EKS_ADDON_IMAGE_REGIONS.has(region)) {
+    throw new Error(
+      `node pool: region "${region}" is not known to serve EKS add-on images from account ${EKS_ADDON_IMAGE_ACCOUNT}; add its account from the AWS table of EKS add-on image registries`,
+    );
+  }
+  return `arn:aws:ecr:${region}:${EKS_ADDON_IMAGE_ACCOUNT}:repository/*`;
+}
 
 /** Size and shape of one node pool. */
 export interface NodePoolSizing {
@@ -43,6 +71,11 @@ export interface NodePoolProps extends NodePoolSizing {
   readonly subnetIds: readonly string[];
   /** Customer-managed key for the root volumes (its policy must admit the Auto Scaling service-linked role). */
   readonly volumeKey: KeyRef;
+  /**
+   * ECR repositories (ARNs, `*` allowed in the repository name) the nodes may
+   * pull from, and no others: the environment's mirror and the EKS add-on images.
+   */
+  readonly imageRepositoryArns: readonly string[];
   /**
    * Kubernetes labels on every node.
    * @default - none
@@ -66,8 +99,19 @@ export class NodePool extends Construct {
     const name = `${props.clusterName}-${props.poolName}`;
 
     const role = new IamRole(this, 'role', { name: `${name}-node`, assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com') });
-    const attachments = NODE_MANAGED_POLICIES.map(
+    const attachments: (IamRolePolicyAttachment | IamRolePolicy)[] = NODE_MANAGED_POLICIES.map(
       (policyArn) => new IamRolePolicyAttachment(this, `policy-${policyArn.split('/').pop()}`, { role: role.name, policyArn }),
+    );
+    attachments.push(
+      new IamRolePolicy(this, 'image-pull', {
+        role: role.id,
+        name: 'image-pull',
+        policy: policyDocument([
+          // GetAuthorizationToken has no resource-level permissions; the token alone reads nothing.
+          { Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+          { Sid: 'PullAllowedRepositories', Effect: 'Allow', Action: [...ECR_PULL_ACTIONS], Resource: [...props.imageRepositoryArns] },
+        ]),
+      }),
     );
     this.nodeRoleArn = role.arn;
 
@@ -140,6 +184,14 @@ function validate(props: NodePoolProps): void {
   }
   if (props.subnetIds.length === 0) {
     throw new Error(`${label}: subnetIds must list at least one private subnet`);
+  }
+  if (props.imageRepositoryArns.length === 0) {
+    throw new Error(`${label}: imageRepositoryArns must list at least one ECR repository ARN, or no node can pull an image`);
+  }
+  for (const arn of props.imageRepositoryArns) {
+    if (!Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository\/[a-z0-9*][a-z0-9._/*-]*$/.test(arn)) {
+      throw new Error(`${label}: imageRepositoryArns entries must be ECR repository ARNs (arn:aws:ecr:<region>:<account>:repository/<name>), got "${arn}"`);
+    }
   }
   if (props.taint && props.taint.effect !== 'NoSchedule') {
     throw new Error(`${label}: taint effect must be NoSchedule, got "${String(props.taint.effect)}"`);

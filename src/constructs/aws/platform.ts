@@ -13,6 +13,7 @@ import {
   SECURITY_POOL_PLACEMENT,
   type ServiceAccountRef,
 } from '../contract';
+import { CHART_IMAGES, UPSTREAM_IMAGES } from '../baseline/images';
 import { ADDON_SERVICE_ACCOUNTS, ClusterAddons } from './addons';
 import { Cluster, type PublicEndpointAccess } from './cluster';
 import {
@@ -26,7 +27,8 @@ import {
 } from './identity';
 import { EncryptionKey } from './kms';
 import { Network } from './network';
-import { NodePool, type NodePoolProps, type NodePoolSizing } from './node-pool';
+import { NodePool, type NodePoolProps, type NodePoolSizing, eksAddonImageRepositories } from './node-pool';
+import { MirrorRegistry, ecrMirrorLocation } from './registry';
 import { WebAcl } from './waf';
 
 export interface AwsPlatformProps {
@@ -61,6 +63,27 @@ export interface AwsPlatformProps {
    * @default - private endpoint only
    */
   readonly publicEndpoint?: PublicEndpointAccess;
+  /**
+   * The environment's image mirror, `<accountId>.dkr.ecr.<region>.amazonaws.com/<path>`:
+   * the platform creates one repository under it per image the baseline pulls,
+   * and the nodes pull from these repositories (and the EKS add-on images) only.
+   */
+  readonly imageMirror: string;
+  /**
+   * Days an untagged image stays in the mirror before the lifecycle policy expires it.
+   * @default 30
+   */
+  readonly mirrorUntaggedExpiryDays?: number;
+}
+
+/**
+ * Every upstream repository path the baseline's charts pull from (all charts,
+ * the EKS-only AWS Load Balancer Controller included), once each, from the
+ * same image list the baseline renders its values from: the mirror's
+ * repositories and the baseline's image references cannot diverge.
+ */
+export function mirroredRepositoryPaths(): string[] {
+  return [...new Set(Object.values(CHART_IMAGES).flatMap((names) => names.map((n) => UPSTREAM_IMAGES[n].repository)))];
 }
 
 /** ELB security policy for ingress listeners: TLS 1.3 and 1.2 with restricted ciphers. */
@@ -71,23 +94,28 @@ export class AwsPlatform extends Construct {
   readonly secretsKey: EncryptionKey;
   readonly volumeKey: EncryptionKey;
   readonly unsealKey: EncryptionKey;
+  readonly registryKey: EncryptionKey;
   readonly network: Network;
   readonly cluster: Cluster;
   readonly appPool: NodePool;
   readonly securityPool: NodePool;
   readonly addons: ClusterAddons;
   readonly webAcl: WebAcl;
+  readonly registry: MirrorRegistry;
   readonly contract: ClusterContract;
 
   constructor(scope: Construct, id: string, props: AwsPlatformProps) {
     super(scope, id);
     const { name, accountId, region } = props;
+    // Fail on a mirror outside this account and region before anything consumes it.
+    const mirror = ecrMirrorLocation(props.imageMirror, accountId, region);
     const key = (purpose: string, description: string, services: ('logs' | 'autoscaling-ebs')[] = []) =>
       new EncryptionKey(this, `${purpose}-key`, { description: `${name}: ${description}`, alias: `${name}/${purpose}`, accountId, region, services });
     this.logKey = key('logs', 'VPC flow, EKS control-plane and WAF log groups', ['logs']);
     this.secretsKey = key('eks-secrets', 'envelope encryption of Kubernetes Secrets');
     this.volumeKey = key('ebs', 'node root volumes and persistent volumes', ['autoscaling-ebs']);
     this.unsealKey = key('vault-unseal', 'Vault auto-unseal');
+    this.registryKey = key('ecr-mirror', 'image mirror repositories (layers and manifests)');
 
     this.network = new Network(this, 'network', {
       name,
@@ -124,6 +152,8 @@ export class AwsPlatform extends Construct {
         ...sizing,
         subnetIds: this.network.privateSubnetIds,
         volumeKey: this.volumeKey,
+        // PCI-DSS 6.3.2: nodes pull only the mirrored (scanned, re-signed) images and the EKS add-ons.
+        imageRepositoryArns: [mirror.repositoryArnPattern, eksAddonImageRepositories(region)],
         ...extra,
       });
     this.appPool = pool('app', props.appPool, { labels: APP_POOL_LABELS });
@@ -167,6 +197,16 @@ export class AwsPlatform extends Construct {
     }
 
     this.webAcl = new WebAcl(this, 'waf', { name, logKey: this.logKey, logRetentionDays: props.logRetentionDays });
+
+    this.registry = new MirrorRegistry(this, 'registry', {
+      imageMirror: props.imageMirror,
+      accountId,
+      region,
+      repositories: mirroredRepositoryPaths(),
+      encryptionKey: this.registryKey,
+      pullRoleArns: [this.appPool.nodeRoleArn, this.securityPool.nodeRoleArn],
+      untaggedExpiryDays: props.mirrorUntaggedExpiryDays,
+    });
 
     const vault = identity('vault-unseal', BASELINE_SERVICE_ACCOUNTS.vault, { statements: vaultUnsealStatements(this.unsealKey.keyArn) });
     const lbController = identity('aws-lb-controller', BASELINE_SERVICE_ACCOUNTS.awsLoadBalancerController, {

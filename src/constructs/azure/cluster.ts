@@ -97,6 +97,8 @@ export class Cluster extends Construct {
   readonly host: string;
   /** PEM cluster CA, already base64-decoded. */
   readonly clusterCaCertificate: string;
+  /** Object id of the kubelet identity AKS creates in the node resource group: the identity nodes pull images as. */
+  readonly kubeletObjectId: string;
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
@@ -196,5 +198,6 @@ export class Cluster extends Construct {
     const kubeConfig = this.cluster.kubeConfig.get(0);
     this.host = kubeConfig.host;
     this.clusterCaCertificate = Fn.base64decode(kubeConfig.clusterCaCertificate);
+    this.kubeletObjectId = this.cluster.kubeletIdentity.objectId;
   }
 }

@@ -10,7 +10,7 @@ import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { ManagedIdentity } from './identity';
 import type { KeyRef } from './key-vault';
 import { Diagnostics, type WorkspaceRef } from './logging';
-import { PrivateLink } from './private-link';
+import { PrivateLink, type PrivateDnsZoneRef } from './private-link';
 
 export interface FlowLogsProps {
   /** Prefix of resource names. */
@@ -26,6 +26,11 @@ export interface FlowLogsProps {
   readonly workspace: WorkspaceRef;
   /** Subnet of the storage account's blob private endpoint (investigators read logs privately). */
   readonly privateEndpointSubnetId: string;
+  /**
+   * The blob privatelink zone, when another blob endpoint in the VNet already created and linked it.
+   * @default - creates privatelink.blob.core.windows.net and links it to the VNet
+   */
+  readonly blobDnsZone?: PrivateDnsZoneRef;
   /**
    * Days flow records are kept (365-3650).
    * @default 365 - PCI-DSS 10.5.1: a year of history
@@ -122,6 +127,7 @@ export class FlowLogs extends Construct {
       dnsZoneName: 'privatelink.blob.core.windows.net',
       subnetId: props.privateEndpointSubnetId,
       virtualNetworkId: props.virtualNetworkId,
+      dnsZone: props.blobDnsZone,
       tags: props.tags,
     });
 

@@ -38,6 +38,12 @@ export interface KeyVaultProps {
    * @default 90 - the longest recovery window
    */
   readonly softDeleteRetentionDays?: number;
+  /**
+   * Let trusted Azure services (Azure Storage wrapping its account key with a vault key, for a storage CMK)
+   * through the vault firewall. Public network access stays disabled either way.
+   * @default false - no bypass: only the private endpoint reaches the vault
+   */
+  readonly trustedServicesBypass?: boolean;
   readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -76,7 +82,7 @@ export class KeyVault extends Construct {
       softDeleteRetentionDays,
       // Private endpoint only; the ACL denies anything that reaches the public endpoint anyway.
       publicNetworkAccessEnabled: false,
-      networkAcls: { defaultAction: 'Deny', bypass: 'None' },
+      networkAcls: { defaultAction: 'Deny', bypass: props.trustedServicesBypass === true ? 'AzureServices' : 'None' },
       enabledForDeployment: false,
       enabledForTemplateDeployment: false,
       enabledForDiskEncryption: false,

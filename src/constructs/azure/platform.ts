@@ -18,6 +18,7 @@ import { KeyVault, VaultKey, type VaultKeyProps } from './key-vault';
 import { LogWorkspace } from './logging';
 import { Network } from './network';
 import { NodePool, type NodeHardeningProps, type NodePoolProps, type NodePoolSizing } from './node-pool';
+import { MirrorRegistry, acrMirrorRegistryName } from './registry';
 import { AGIC_WAF_POLICY_ANNOTATION, WebApplicationFirewall } from './waf';
 
 /** Entra ID application of the AKS API server: the audience of kubelogin tokens (same in every tenant). */
@@ -66,6 +67,21 @@ export interface AzurePlatformProps extends NodeHardeningProps {
    * @default - private cluster only
    */
   readonly publicEndpoint?: PublicEndpointAccess;
+  /**
+   * The environment's image mirror, `<registry name>.azurecr.io/<path>`: the
+   * platform creates that registry, and the kubelet identity may pull from it only.
+   */
+  readonly imageMirror: string;
+  /**
+   * Days an untagged manifest stays in the mirror before the retention policy deletes it.
+   * @default 30
+   */
+  readonly mirrorUntaggedRetentionDays?: number;
+  /**
+   * Locations of the mirror registry's geo-replicas.
+   * @default - the paired region of `location`
+   */
+  readonly mirrorReplicaLocations?: readonly string[];
   readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -77,6 +93,7 @@ export class AzurePlatform extends Construct {
   readonly diskKey: VaultKey;
   readonly flowLogKey: VaultKey;
   readonly unsealKey: VaultKey;
+  readonly registryKey: VaultKey;
   readonly network: Network;
   readonly flowLogs: FlowLogs;
   readonly diskEncryptionSet: DiskEncryptionSet;
@@ -86,6 +103,7 @@ export class AzurePlatform extends Construct {
   readonly securityPool: NodePool;
   readonly waf: WebApplicationFirewall;
   readonly vaultIdentity: ManagedIdentity;
+  readonly registry: MirrorRegistry;
   readonly contract: ClusterContract;
 
   constructor(scope: Construct, id: string, props: AzurePlatformProps) {
@@ -93,6 +111,7 @@ export class AzurePlatform extends Construct {
     const { name, location, tenantId } = props;
     // Fail on a bad public allow-list before anything else consumes it.
     if (props.publicEndpoint) assertAuthorizedRanges(props.publicEndpoint.authorizedIpRanges);
+    acrMirrorRegistryName(props.imageMirror);
     const tags = props.tags;
     this.resourceGroup = new ResourceGroup(this, 'rg', { name: `rg-${name}`, location, tags: tags ? { ...tags } : undefined });
     const resourceGroupName = this.resourceGroup.name;
@@ -139,6 +158,7 @@ export class AzurePlatform extends Construct {
     this.diskKey = key('disk-key', 'node-disks', ['wrapKey', 'unwrapKey']);
     this.flowLogKey = key('flow-log-key', 'flow-logs', ['wrapKey', 'unwrapKey']);
     this.unsealKey = key('unseal-key', 'vault-unseal', ['wrapKey', 'unwrapKey']);
+    this.registryKey = key('registry-key', 'container-registry', ['wrapKey', 'unwrapKey']);
 
     this.flowLogs = new FlowLogs(this, 'flow-logs', {
       name,
@@ -213,6 +233,18 @@ export class AzurePlatform extends Construct {
       subnetId: this.network.appGatewaySubnet.id,
       privateFrontendIp: Fn.cidrhost(props.appGatewaySubnetCidr, 10),
       workspace: this.workspace,
+      ...common,
+    });
+
+    this.registry = new MirrorRegistry(this, 'registry', {
+      imageMirror: props.imageMirror,
+      encryptionKey: this.registryKey,
+      privateEndpointSubnetId: this.network.privateEndpointSubnet.id,
+      virtualNetworkId: this.network.virtualNetworkId,
+      kubeletObjectId: this.cluster.kubeletObjectId,
+      workspace: this.workspace,
+      untaggedRetentionDays: props.mirrorUntaggedRetentionDays,
+      replicaLocations: props.mirrorReplicaLocations,
       ...common,
     });
 

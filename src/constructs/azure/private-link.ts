@@ -3,10 +3,17 @@
  * clients inside the network resolve the service to a private address and
  * the service's public endpoint can stay closed.
  */
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
 import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
+
+/** An existing privatelink DNS zone (one per zone name per VNet: Azure refuses a second link). */
+export interface PrivateDnsZoneRef {
+  readonly zoneId: string;
+  readonly zoneName: string;
+}
 
 export interface PrivateLinkProps {
   /** Name of the endpoint (prefixed `pe-`). */
@@ -21,11 +28,18 @@ export interface PrivateLinkProps {
   readonly dnsZoneName: string;
   readonly subnetId: string;
   readonly virtualNetworkId: string;
+  /**
+   * A zone of the same name already linked to the VNet (another endpoint of the same sub-resource type).
+   * @default - creates the zone and links it to the VNet
+   */
+  readonly dnsZone?: PrivateDnsZoneRef;
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-export class PrivateLink extends Construct {
+export class PrivateLink extends Construct implements PrivateDnsZoneRef {
   readonly endpoint: PrivateEndpoint;
+  readonly zoneId: string;
+  readonly zoneName: string;
 
   constructor(scope: Construct, id: string, props: PrivateLinkProps) {
     super(scope, id);
@@ -33,15 +47,24 @@ export class PrivateLink extends Construct {
       throw new Error(`private link ${props.name}: dnsZoneName must be a privatelink.* zone, got "${props.dnsZoneName}"`);
     }
     const tags = props.tags ? { ...props.tags } : undefined;
-    const zone = new PrivateDnsZone(this, 'dns', { name: props.dnsZoneName, resourceGroupName: props.resourceGroupName, tags });
-    new PrivateDnsZoneVirtualNetworkLink(this, 'dns-link', {
-      name: `${props.name}-vnet`,
-      resourceGroupName: props.resourceGroupName,
-      privateDnsZoneName: zone.name,
-      virtualNetworkId: props.virtualNetworkId,
-      registrationEnabled: false,
-      tags,
-    });
+    if (props.dnsZone && !Token.isUnresolved(props.dnsZone.zoneName) && props.dnsZone.zoneName !== props.dnsZoneName) {
+      throw new Error(`private link ${props.name}: dnsZone must be the ${props.dnsZoneName} zone, got "${props.dnsZone.zoneName}"`);
+    }
+    let zone: PrivateDnsZoneRef | undefined = props.dnsZone;
+    if (!zone) {
+      const created = new PrivateDnsZone(this, 'dns', { name: props.dnsZoneName, resourceGroupName: props.resourceGroupName, tags });
+      new PrivateDnsZoneVirtualNetworkLink(this, 'dns-link', {
+        name: `${props.name}-vnet`,
+        resourceGroupName: props.resourceGroupName,
+        privateDnsZoneName: created.name,
+        virtualNetworkId: props.virtualNetworkId,
+        registrationEnabled: false,
+        tags,
+      });
+      zone = { zoneId: created.id, zoneName: props.dnsZoneName };
+    }
+    this.zoneId = zone.zoneId;
+    this.zoneName = zone.zoneName;
     this.endpoint = new PrivateEndpoint(this, 'endpoint', {
       name: `pe-${props.name}`,
       resourceGroupName: props.resourceGroupName,
@@ -53,7 +76,7 @@ export class PrivateLink extends Construct {
         subresourceNames: [props.subresource],
         isManualConnection: false,
       },
-      privateDnsZoneGroup: { name: props.subresource, privateDnsZoneIds: [zone.id] },
+      privateDnsZoneGroup: { name: props.subresource, privateDnsZoneIds: [zone.zoneId] },
       tags,
     });
   }

@@ -12,15 +12,17 @@ import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-acco
 import type { ServiceAccountRef } from '../contract';
 
 /**
- * What a GKE node needs and nothing more (CIS GKE 5.2.1): write logs and
- * metrics, read metadata for them, and pull images from Artifact Registry.
+ * What a GKE node needs project-wide and nothing more (CIS GKE 5.2.1): write
+ * logs and metrics and read metadata for them. Image pulls are not here:
+ * `roles/artifactregistry.reader` on the project would read every repository
+ * in it; the node account is granted it on the platform's mirror repository
+ * only (MirrorRepository, PCI-DSS 6.3.2).
  */
 export const NODE_SERVICE_ACCOUNT_ROLES = [
   'roles/logging.logWriter',
   'roles/monitoring.metricWriter',
   'roles/monitoring.viewer',
   'roles/stackdriver.resourceMetadata.writer',
-  'roles/artifactregistry.reader',
 ] as const;
 
 /** Role that lets a Kubernetes service account act as a Google service account. */

@@ -15,6 +15,7 @@ import { CryptoKey, KeyRing } from './kms';
 import { type FlowLogSettings, Network, type NetworkProps } from './network';
 import { NodePool, type NodePoolSizing } from './node-pool';
 import { PLATFORM_SERVICES, ProjectServices } from './project-services';
+import { MirrorRepository, artifactRegistryMirrorLocation } from './registry';
 
 /** Lets admins see the cluster and fetch its endpoint; no Kubernetes rights by itself. */
 /** The Google groups among IAM members (`group:x@y` -> `x@y`): the RBAC subjects bound to cluster-admin. */
@@ -71,6 +72,16 @@ export interface GcpPlatformProps
   readonly maintenanceWindow?: MaintenanceWindow;
   /** Labels on the cluster, node VMs and keys (cost attribution). */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * The environment's image mirror, `<region>-docker.pkg.dev/<project>/<repository>`:
+   * the platform creates that repository, and the node service account may read it (and no other repository).
+   */
+  readonly imageMirror: string;
+  /**
+   * Days an untagged version stays in the mirror before the cleanup policy deletes it.
+   * @default 30
+   */
+  readonly mirrorUntaggedRetentionDays?: number;
 }
 
 export class GcpPlatform extends Construct {
@@ -79,6 +90,7 @@ export class GcpPlatform extends Construct {
   readonly secretsKey: CryptoKey;
   readonly bootDiskKey: CryptoKey;
   readonly unsealKey: CryptoKey;
+  readonly registryKey: CryptoKey;
   readonly network: Network;
   readonly nodeServiceAccount: GoogleServiceAccount;
   readonly binaryAuthorization: BinaryAuthorizationPolicy;
@@ -89,6 +101,7 @@ export class GcpPlatform extends Construct {
   readonly vaultServiceAccount: GoogleServiceAccount;
   readonly vaultWorkloadIdentity: WorkloadIdentityBinding;
   readonly adminAccess: readonly ProjectIamMember[];
+  readonly registry: MirrorRepository;
   readonly contract: ClusterContract;
 
   constructor(scope: Construct, id: string, props: GcpPlatformProps) {
@@ -100,6 +113,8 @@ export class GcpPlatform extends Construct {
     if (props.adminPrincipals.length === 0) {
       throw new Error(`gcp platform ${name}: adminPrincipals must list at least one IAM group, got none`);
     }
+    // Fail on a malformed mirror before anything consumes it (project and region are checked by the repository).
+    artifactRegistryMirrorLocation(props.imageMirror);
     const nodeTag = `${name}-node`;
 
     // First: a fresh project has the platform's APIs switched off and every create below would fail.
@@ -111,6 +126,8 @@ export class GcpPlatform extends Construct {
     const projectData = new DataGoogleProject(this, 'project', { projectId: project });
     const gkeServiceAgent = `serviceAccount:service-${projectData.number}@container-engine-robot.iam.gserviceaccount.com`;
     const computeServiceAgent = `serviceAccount:service-${projectData.number}@compute-system.iam.gserviceaccount.com`;
+    // Created with the project's first Artifact Registry repository (or `gcloud beta services identity create`).
+    const artifactRegistryServiceAgent = `serviceAccount:service-${projectData.number}@gcp-sa-artifactregistry.iam.gserviceaccount.com`;
 
     this.keyRing = new KeyRing(this, 'key-ring', { name, project, location: region, dependsOn: apis });
     this.vaultServiceAccount = new GoogleServiceAccount(this, 'vault-identity', {
@@ -141,6 +158,13 @@ export class GcpPlatform extends Construct {
         { id: 'vault', member: this.vaultServiceAccount.member },
         { id: 'vault-viewer', member: this.vaultServiceAccount.member, role: KMS_VIEWER_ROLE },
       ],
+    });
+
+    this.registryKey = new CryptoKey(this, 'registry-key', {
+      keyRing: this.keyRing,
+      name: 'artifact-registry',
+      labels,
+      grants: [{ id: 'artifact-registry-service-agent', member: artifactRegistryServiceAgent }],
     });
 
     this.network = new Network(this, 'network', {
@@ -235,6 +259,18 @@ export class GcpPlatform extends Construct {
     });
 
     this.cloudArmor = new CloudArmor(this, 'cloud-armor', { name: `${name}-waf`, project, ...props.waf, dependsOn: apis });
+
+    this.registry = new MirrorRepository(this, 'registry', {
+      imageMirror: props.imageMirror,
+      project,
+      region,
+      encryptionKey: this.registryKey,
+      nodeServiceAccountMember: this.nodeServiceAccount.member,
+      untaggedRetentionDays: props.mirrorUntaggedRetentionDays,
+      // Without the service agent's key grant Artifact Registry cannot create a CMEK repository.
+      dependsOn: [...apis, ...Object.values(this.registryKey.grants)],
+      labels,
+    });
 
     // The workload pool exists once the cluster does; only vault/vault may impersonate the Vault identity.
     this.vaultWorkloadIdentity = new WorkloadIdentityBinding(this, 'vault-workload-identity', {

@@ -39,6 +39,8 @@ export const PLATFORM_SERVICES = [
   'logging.googleapis.com',
   // Cluster monitoring_config, managed Prometheus and Dataplane V2 observability metrics.
   'monitoring.googleapis.com',
+  // google_artifact_registry_repository (the image mirror) and its IAM member; the nodes pull from it.
+  'artifactregistry.googleapis.com',
 ] as const;
 
 /** `<name>.googleapis.com`: the form `google_project_service` accepts. */

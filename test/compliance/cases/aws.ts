@@ -9,6 +9,8 @@ import { logGroupProtection } from '../../../src/compliance/rules/aws/log-group-
 import { nodeDiskEncryption } from '../../../src/compliance/rules/aws/node-disk-encryption';
 import { nodeImdsv2 } from '../../../src/compliance/rules/aws/node-imdsv2';
 import { nodeNoPublicAccess } from '../../../src/compliance/rules/aws/node-no-public-access';
+import { s3AccessLogging } from '../../../src/compliance/rules/aws/s3-access-logging';
+import { s3BucketProtection } from '../../../src/compliance/rules/aws/s3-bucket-protection';
 import { stateEncryption } from '../../../src/compliance/rules/aws/state-encryption';
 import { vpcFlowLogs } from '../../../src/compliance/rules/aws/vpc-flow-logs';
 import { wafLogging } from '../../../src/compliance/rules/aws/waf-logging';
@@ -104,7 +106,51 @@ export const AWS_RESOURCE_CASES: readonly ResourceCase[] = [
   },
 ];
 
+
+const bucket = res('aws_s3_bucket', 'state');
+const logBucket = res('aws_s3_bucket', 'logs');
+const TLS_ONLY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] });
+const protectionOf = (b: typeof bucket, overrides: Record<string, Record<string, unknown>> = {}) => {
+  const on = { bucket: ref('aws_s3_bucket', b.name) };
+  return [
+    res('aws_s3_bucket_versioning', `${b.name}-v`, { ...on, versioning_configuration: { status: 'Enabled' }, ...overrides.versioning }),
+    res('aws_s3_bucket_server_side_encryption_configuration', `${b.name}-e`, {
+      ...on,
+      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: ref('aws_kms_key', 'k', 'arn') } }],
+      ...overrides.encryption,
+    }),
+    res('aws_s3_bucket_public_access_block', `${b.name}-p`, { ...on, block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true, ...overrides.publicAccess }),
+    res('aws_s3_bucket_policy', `${b.name}-pol`, { ...on, policy: TLS_ONLY, ...overrides.policy }),
+  ];
+};
+
 export const AWS_STACK_CASES: readonly StackCase[] = [
+  {
+    rule: s3BucketProtection,
+    compliant: [[bucket, ...protectionOf(bucket)], [bucket, logBucket, ...protectionOf(bucket), ...protectionOf(logBucket)]],
+    nonCompliant: [
+      [bucket],
+      [bucket, ...protectionOf(bucket, { versioning: { versioning_configuration: { status: 'Suspended' } } })],
+      [bucket, ...protectionOf(bucket, { encryption: { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] } })],
+      [bucket, ...protectionOf(bucket, { encryption: { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' } }] } })],
+      [bucket, ...protectionOf(bucket, { publicAccess: { restrict_public_buckets: false } })],
+      [bucket, ...protectionOf(bucket, { policy: { policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] }) } })],
+      [bucket, ...protectionOf(bucket, { policy: { policy: 'not json' } })],
+      [bucket, logBucket, ...protectionOf(bucket)],
+    ],
+    notApplicable: [[cluster]],
+  },
+  {
+    rule: s3AccessLogging,
+    compliant: [
+      [bucket, logBucket, res('aws_s3_bucket_logging', 'l', { bucket: ref('aws_s3_bucket', 'state'), target_bucket: ref('aws_s3_bucket', 'logs') })],
+    ],
+    nonCompliant: [
+      [bucket],
+      [bucket, logBucket, res('aws_s3_bucket', 'other'), res('aws_s3_bucket_logging', 'l', { bucket: ref('aws_s3_bucket', 'state'), target_bucket: ref('aws_s3_bucket', 'logs') })],
+    ],
+    notApplicable: [[cluster]],
+  },
   {
     rule: eksNetworkPolicy,
     compliant: [[cluster, res('aws_eks_addon', 'vpc-cni', { addon_name: 'vpc-cni', configuration_values: '{"enableNetworkPolicy":"true"}' })]],

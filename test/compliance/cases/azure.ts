@@ -11,14 +11,36 @@ import { azureFlowLogs } from '../../../src/compliance/rules/azure/flow-logs';
 import { azureGatewayTls } from '../../../src/compliance/rules/azure/gateway-tls';
 import { azureKeyRotation } from '../../../src/compliance/rules/azure/key-rotation';
 import { azureStateEncryption } from '../../../src/compliance/rules/azure/state-encryption';
+import { azureStorageBlobAudit } from '../../../src/compliance/rules/azure/storage-blob-audit';
 import { azureStorageNetwork } from '../../../src/compliance/rules/azure/storage-network';
+import { azureStorageProtection } from '../../../src/compliance/rules/azure/storage-protection';
 import { azureWafLogging } from '../../../src/compliance/rules/azure/waf-logging';
 import { ref, res, type ResourceCase, type StackCase } from './types';
 
 const aks = res('azurerm_kubernetes_cluster', 'aks');
 const KEY_ID = ref('azurerm_key_vault_key', 'etcd', 'id');
 
+const protectedAccount = {
+  shared_access_key_enabled: false,
+  min_tls_version: 'TLS1_2',
+  blob_properties: { versioning_enabled: true, delete_retention_policy: { days: 30 } },
+  customer_managed_key: { key_vault_key_id: ref('azurerm_key_vault_key', 'state', 'versionless_id') },
+};
+
 export const AZURE_RESOURCE_CASES: readonly ResourceCase[] = [
+  {
+    rule: azureStorageProtection,
+    compliant: [protectedAccount, { ...protectedAccount, blob_properties: [{ versioning_enabled: 'true', delete_retention_policy: [{ days: 7 }] }] }],
+    nonCompliant: [
+      {},
+      { ...protectedAccount, shared_access_key_enabled: true },
+      { ...protectedAccount, shared_access_key_enabled: undefined },
+      { ...protectedAccount, min_tls_version: 'TLS1_0' },
+      { ...protectedAccount, blob_properties: { versioning_enabled: false, delete_retention_policy: { days: 30 } } },
+      { ...protectedAccount, blob_properties: { versioning_enabled: true } },
+      { ...protectedAccount, customer_managed_key: undefined },
+    ],
+  },
   {
     rule: azureStorageNetwork,
     compliant: [
@@ -124,7 +146,22 @@ const diag = (name: string, target: string, logs: Record<string, string>[]) =>
 const wafPolicy = (mode: string) => res('azurerm_web_application_firewall_policy', 'waf', { policy_settings: { enabled: true, mode } });
 const gateway = res('azurerm_application_gateway', 'agw', { firewall_policy_id: ref('azurerm_web_application_firewall_policy', 'waf') });
 
+const account = res('azurerm_storage_account', 'state');
+const blobDiagnostics = (categories: string[], target = `${ref('azurerm_storage_account', 'state')}/blobServices/default`) =>
+  res('azurerm_monitor_diagnostic_setting', 'blob', { target_resource_id: target, enabled_log: categories.map((category) => ({ category })) });
+
 export const AZURE_STACK_CASES: readonly StackCase[] = [
+  {
+    rule: azureStorageBlobAudit,
+    compliant: [[account, blobDiagnostics(['StorageRead', 'StorageWrite', 'StorageDelete'])]],
+    nonCompliant: [
+      [account],
+      [account, blobDiagnostics(['StorageWrite', 'StorageDelete'])],
+      [account, blobDiagnostics(['StorageRead', 'StorageWrite', 'StorageDelete'], ref('azurerm_storage_account', 'state'))],
+      [account, res('azurerm_storage_account', 'other'), blobDiagnostics(['StorageRead', 'StorageWrite', 'StorageDelete'])],
+    ],
+    notApplicable: [[aks]],
+  },
   {
     rule: aksAuditLogging,
     compliant: [

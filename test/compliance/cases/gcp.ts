@@ -9,14 +9,46 @@ import { gkeSecretsEncryption } from '../../../src/compliance/rules/gcp/gke-secr
 import { gkeWorkloadIdentity } from '../../../src/compliance/rules/gcp/gke-workload-identity';
 import { gcpKmsKeyRotation } from '../../../src/compliance/rules/gcp/kms-key-rotation';
 import { gcpSslPolicyTls } from '../../../src/compliance/rules/gcp/ssl-policy-tls';
+import { gcpProjectImpersonationRoles } from '../../../src/compliance/rules/gcp/project-impersonation-roles';
 import { gcpStateEncryption } from '../../../src/compliance/rules/gcp/state-encryption';
+import { gcpStorageAccessAudit } from '../../../src/compliance/rules/gcp/storage-access-audit';
+import { gcpStorageBucketProtection } from '../../../src/compliance/rules/gcp/storage-bucket-protection';
 import { gcpSubnetFlowLogs } from '../../../src/compliance/rules/gcp/subnet-flow-logs';
 import { ref, res, type ResourceCase, type StackCase } from './types';
 
 const KEY = ref('google_kms_crypto_key', 'nodes');
 const goodNode = { workload_metadata_config: { mode: 'GKE_METADATA' }, boot_disk_kms_key: KEY, metadata: { 'disable-legacy-endpoints': 'true' } };
 
+const protectedBucket = {
+  uniform_bucket_level_access: true,
+  public_access_prevention: 'enforced',
+  versioning: { enabled: true },
+  encryption: { default_kms_key_name: ref('google_kms_crypto_key', 'state') },
+};
+
 export const GCP_RESOURCE_CASES: readonly ResourceCase[] = [
+  {
+    rule: gcpStorageBucketProtection,
+    compliant: [protectedBucket],
+    nonCompliant: [
+      {},
+      { ...protectedBucket, uniform_bucket_level_access: false },
+      { ...protectedBucket, public_access_prevention: 'inherited' },
+      { ...protectedBucket, versioning: { enabled: false } },
+      { ...protectedBucket, encryption: undefined },
+    ],
+  },
+  {
+    rule: gcpProjectImpersonationRoles,
+    compliant: [{ role: 'roles/logging.logWriter', member: 'serviceAccount:n@p.iam.gserviceaccount.com' }, { role: 'roles/container.clusterViewer' }],
+    nonCompliant: ['roles/owner', 'roles/editor', 'roles/iam.serviceAccountUser', 'roles/iam.serviceAccountAdmin', 'roles/iam.serviceAccountTokenCreator', 'roles/iam.workloadIdentityUser'].map((role) => ({ role })),
+  },
+  {
+    rule: gcpProjectImpersonationRoles,
+    type: 'google_project_iam_binding',
+    compliant: [{ role: 'roles/monitoring.viewer', members: ['group:a@example.com'] }],
+    nonCompliant: [{ role: 'roles/iam.serviceAccountKeyAdmin', members: ['group:a@example.com'] }],
+  },
   {
     rule: gkePrivateEndpoint,
     compliant: [
@@ -120,7 +152,17 @@ const gke = res('google_container_cluster', 'gke');
 const armor = (expression: string, action = 'deny(403)') =>
   res('google_compute_security_policy', 'armor', { rule: [{ action, match: { expr: { expression } } }] });
 
+const gcsBucket = res('google_storage_bucket', 'state');
+const auditConfig = (service: string, logTypes: string[]) =>
+  res('google_project_iam_audit_config', 'audit', { service, audit_log_config: logTypes.map((log_type) => ({ log_type })) });
+
 export const GCP_STACK_CASES: readonly StackCase[] = [
+  {
+    rule: gcpStorageAccessAudit,
+    compliant: [[gcsBucket, auditConfig('storage.googleapis.com', ['ADMIN_READ', 'DATA_READ', 'DATA_WRITE'])], [gcsBucket, auditConfig('allServices', ['DATA_READ', 'DATA_WRITE'])]],
+    nonCompliant: [[gcsBucket], [gcsBucket, auditConfig('storage.googleapis.com', ['DATA_WRITE'])], [gcsBucket, auditConfig('container.googleapis.com', ['DATA_READ', 'DATA_WRITE'])]],
+    notApplicable: [[res('google_container_cluster', 'gke')]],
+  },
   {
     rule: gcpCloudArmor,
     compliant: [[gke, armor("evaluatePreconfiguredWaf('sqli-v33-stable')")]],

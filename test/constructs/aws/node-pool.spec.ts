@@ -1,6 +1,9 @@
 import { SECURITY_POOL_PLACEMENT } from '../../../src/constructs/contract';
-import { NODE_MANAGED_POLICIES, NodePool, type NodePoolProps } from '../../../src/constructs/aws/node-pool';
-import { type Json, TEST_KEY, only, resources, synth } from './helpers';
+import { NODE_MANAGED_POLICIES, NodePool, type NodePoolProps, eksAddonImageRepositories } from '../../../src/constructs/aws/node-pool';
+import { type Json, TEST_KEY, only, resources, statementsOf, synth } from './helpers';
+
+const MIRROR_REPOSITORIES = 'arn:aws:ecr:eu-west-1:111111111111:repository/platform-mirror/*';
+const EKS_ADDON_REPOSITORIES = 'arn:aws:ecr:eu-west-1:602401143452:repository/*';
 
 const base: NodePoolProps = {
   clusterName: 'test',
@@ -12,6 +15,7 @@ const base: NodePoolProps = {
   diskSizeGb: 50,
   subnetIds: ['subnet-private-a', 'subnet-private-b'],
   volumeKey: TEST_KEY,
+  imageRepositoryArns: [MIRROR_REPOSITORIES, EKS_ADDON_REPOSITORIES],
   labels: SECURITY_POOL_PLACEMENT.labels,
   taint: SECURITY_POOL_PLACEMENT.taint,
 };
@@ -65,8 +69,34 @@ describe('NodePool (security pool)', () => {
   it('keeps the CNI policy off the node role (CIS EKS 5.2.x: aws-node has its own role)', () => {
     const policies = resources(json, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn);
     expect(policies).not.toContain('arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy');
-    expect(policies.sort()).toEqual(['arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly', 'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy']);
-    expect(resources(json, 'aws_iam_role_policy')).toHaveLength(0);
+    expect(policies).toEqual(['arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy']);
+  });
+
+  it('pulls images only from the given repositories, not through AmazonEC2ContainerRegistryPullOnly (every repository of every account)', () => {
+    const policies = resources(json, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn);
+    expect(policies).not.toContain('arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly');
+    const inline = only(json, 'aws_iam_role_policy');
+    expect(inline.name).toBe('image-pull');
+    expect(statementsOf(inline.policy)).toEqual([
+      { Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+      { Sid: 'PullAllowedRepositories', Effect: 'Allow', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: [MIRROR_REPOSITORIES, EKS_ADDON_REPOSITORIES] },
+    ]);
+  });
+
+  it('joins nodes only once the image-pull policy is attached', () => {
+    expect(group.depends_on).toEqual(expect.arrayContaining([expect.stringContaining('aws_iam_role_policy.security_image-pull')]));
+  });
+});
+
+describe('eksAddonImageRepositories', () => {
+  it('names the EKS add-on image account of the region', () => {
+    expect(eksAddonImageRepositories('eu-west-1')).toBe(EKS_ADDON_REPOSITORIES);
+  });
+
+  it('rejects a region whose add-on images come from another account', () => {
+    expect(() => eksAddonImageRepositories('af-south-1')).toThrow(
+      'node pool: region "af-south-1" is not known to serve EKS add-on images from account 602401143452; add its account from the AWS table of EKS add-on image registries',
+    );
   });
 });
 
@@ -90,5 +120,13 @@ describe('NodePool validation', () => {
 
   it('rejects a pool without subnets', () => {
     expect(build({ subnetIds: [] })).toThrow('subnetIds must list at least one private subnet');
+  });
+
+  it('rejects a pool that may pull from no repository', () => {
+    expect(build({ imageRepositoryArns: [] })).toThrow('node pool security: imageRepositoryArns must list at least one ECR repository ARN, or no node can pull an image');
+  });
+
+  it('rejects an image repository that is not an ECR repository ARN', () => {
+    expect(build({ imageRepositoryArns: ['*'] })).toThrow('node pool security: imageRepositoryArns entries must be ECR repository ARNs (arn:aws:ecr:<region>:<account>:repository/<name>), got "*"');
   });
 });

@@ -15,10 +15,9 @@ describe('GoogleServiceAccount and WorkloadIdentityBinding', () => {
     });
   });
 
-  it('grants the node account exactly the five least-privilege roles, as additive members', () => {
+  it('grants the node account exactly the four least-privilege project roles (image pulls are per repository), as additive members', () => {
     const grants = resources(json, 'google_project_iam_member');
     expect(grants.map((g) => g.role).sort()).toEqual([
-      'roles/artifactregistry.reader',
       'roles/logging.logWriter',
       'roles/monitoring.metricWriter',
       'roles/monitoring.viewer',

@@ -2,9 +2,9 @@ import type { ResourceRule } from '../../types';
 import { isTrue } from '../attributes';
 
 /**
- * Azure Storage always encrypts at rest (the account's key, Microsoft- or
- * customer-managed, is set on the state account outside this repository). What
- * the stack controls is how it authenticates: Entra ID, never account keys.
+ * Azure Storage always encrypts at rest (the state account's customer-managed
+ * key is set by its state bootstrap stack, see azure-storage-protection). What
+ * the backend controls is how it authenticates: Entra ID, never account keys.
  */
 export const azureStateEncryption: ResourceRule = {
   scope: 'resource',
