@@ -49,25 +49,7 @@ _platform_tools_main() {
 
   _log() { echo "[tools] $*" >&2; }
 
-  # _install <name> <version> <builder> [builder args...]: builds unless cached (see
-  # go_tool_build), then links the binary into the bin dir.
-  _install() {
-    local name="$1" version="$2"
-    local dest
-    dest="$(go_tool_dir "$name" "$version")"
-    if [[ -x "$dest/$name" ]]; then
-      _log "$name $version: cached at $dest"
-    else
-      _log "$name $version: building from the Go module proxy (first run only)"
-      local start=$SECONDS
-      if ! go_tool_build "$@"; then
-        _log "$name $version: build FAILED"
-        return 1
-      fi
-      _log "$name $version: built in $((SECONDS - start))s -> $dest"
-    fi
-    ln -sfn "$dest/$name" "$bindir/$name"
-  }
+  GO_TOOL_LOG_TAG=tools
 
   _build_kyverno() {
     local work="$1" version="$2"
@@ -93,12 +75,12 @@ _platform_tools_main() {
     -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=37"
   local ggcr=github.com/google/go-containerregistry/cmd
 
-  _install kyverno "$KYVERNO_VERSION" _build_kyverno
-  _install helm "$HELM_VERSION" go_install helm.sh/helm/v3/cmd/helm -ldflags "$helm_ldflags"
-  _install kubectl-validate "$KUBECTL_VALIDATE_VERSION" go_install sigs.k8s.io/kubectl-validate
-  _install crane "$GGCR_VERSION" go_install "$ggcr/crane" -ldflags "-s -w"
-  _install registry "$GGCR_VERSION" go_install "$ggcr/registry" -ldflags "-s -w"
-  _install cosign "$COSIGN_VERSION" go_install github.com/sigstore/cosign/v3/cmd/cosign \
+  go_tool_install kyverno "$KYVERNO_VERSION" _build_kyverno
+  go_tool_install helm "$HELM_VERSION" go_install helm.sh/helm/v3/cmd/helm -ldflags "$helm_ldflags"
+  go_tool_install kubectl-validate "$KUBECTL_VALIDATE_VERSION" go_install sigs.k8s.io/kubectl-validate
+  go_tool_install crane "$GGCR_VERSION" go_install "$ggcr/crane" -ldflags "-s -w"
+  go_tool_install registry "$GGCR_VERSION" go_install "$ggcr/registry" -ldflags "-s -w"
+  go_tool_install cosign "$COSIGN_VERSION" go_install github.com/sigstore/cosign/v3/cmd/cosign \
     -ldflags "-s -w -X sigs.k8s.io/release-utils/version.gitVersion=$COSIGN_VERSION"
 
   echo "$bindir"

@@ -82,7 +82,7 @@ export const KNOWN_VALIDATOR_ISSUES: ReadonlyArray<{ readonly issue: string; rea
 ];
 
 /** The policy whose result needs the registry: reported, not judged, offline. */
-const SIGNATURE_POLICY = 'verify-image-signatures';
+export const SIGNATURE_POLICY = 'verify-image-signatures';
 
 // ---------------------------------------------------------------------------------------------
 // processes
@@ -139,7 +139,7 @@ function hash(...parts: string[]): string {
 // ---------------------------------------------------------------------------------------------
 // chart sources
 
-interface ChartSource {
+export interface ChartSource {
   readonly dir?: string;
   /** Where it came from (upstream folder, helm pull, local chart) or why it is missing. */
   readonly origin: string;
@@ -147,7 +147,7 @@ interface ChartSource {
 
 const chartSources = new Map<string, Promise<ChartSource>>();
 
-function chartSource(stack: BaselineStack, release: StackRelease, upstreamDir: string | undefined, cacheDir: string): Promise<ChartSource> {
+export function chartSource(stack: BaselineStack, release: StackRelease, upstreamDir: string | undefined, cacheDir: string): Promise<ChartSource> {
   if (release.repository === undefined) {
     // A chart shipped with the stack (cdktf asset): its path is relative to the stack directory.
     const dir = resolve(stack.dir, release.chart);

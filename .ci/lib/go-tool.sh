@@ -2,7 +2,7 @@
 # Builds pinned Go CLI tools from source through the Go module proxy (no prebuilt-binary
 # downloads) into a cache keyed by version:
 #   ${PLATFORM_TOOLS_CACHE:-$HOME/.cache/platform-tools}/<tool>-<version>/<tool>
-# Sourced (not run) by .ci/tools.sh, .ci/secrets.sh and .ci/actionlint.sh, so every tool is
+# Sourced (not run) by .ci/tools.sh, .ci/live-tools.sh, .ci/secrets.sh and .ci/actionlint.sh, so every tool is
 # built the same way. The callers do their own logging.
 
 go_tool_cache="${PLATFORM_TOOLS_CACHE:-$HOME/.cache/platform-tools}"
@@ -47,4 +47,25 @@ go_install() {
   local work="$1" version="$2" package="$3"
   shift 3
   GOBIN="$work/out" go install "$@" "$package@$version"
+}
+
+# go_tool_install <name> <version> <builder> [builder args...]: builds the tool unless its
+# cache entry exists (go_tool_build), then links the binary into $go_tool_cache/bin. Progress
+# goes to stderr, tagged with $GO_TOOL_LOG_TAG (the caller's name).
+go_tool_install() {
+  local name="$1" version="$2"
+  local dest tag="[${GO_TOOL_LOG_TAG:-tools}]"
+  dest="$(go_tool_dir "$name" "$version")"
+  if [[ -x "$dest/$name" ]]; then
+    echo "$tag $name $version: cached at $dest" >&2
+  else
+    echo "$tag $name $version: building from the Go module proxy (first run only)" >&2
+    local start=$SECONDS
+    if ! go_tool_build "$@"; then
+      echo "$tag $name $version: build FAILED" >&2
+      return 1
+    fi
+    echo "$tag $name $version: built in $((SECONDS - start))s -> $dest" >&2
+  fi
+  mkdir -p "$go_tool_cache/bin" && ln -sfn "$dest/$name" "$go_tool_cache/bin/$name"
 }
