@@ -44,8 +44,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/go-tool.sh"
 bindir="$go_tool_cache/bin"
 mkdir -p "$bindir"
 
-_log() { echo "[live-tools] $*" >&2; }
-
 GO_TOOL_LOG_TAG=live-tools
 
 _build_etcd() {

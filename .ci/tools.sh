@@ -47,9 +47,7 @@ _platform_tools_main() {
   local bindir="$go_tool_cache/bin"
   mkdir -p "$bindir"
 
-  _log() { echo "[tools] $*" >&2; }
-
-  GO_TOOL_LOG_TAG=tools
+  local GO_TOOL_LOG_TAG=tools   # dynamically scoped: go_tool_install reads it
 
   _build_kyverno() {
     local work="$1" version="$2"

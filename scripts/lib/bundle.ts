@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { isObject } from './baseline-stack';
 
 export const MANIFEST_FORMAT_VERSION = 1;
 export const MANIFEST_FILE = 'manifest.json';
@@ -91,9 +92,6 @@ export class DidNotRun extends Error {}
 // ---------------------------------------------------------------------------------------------
 // pure parts
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
