@@ -1,6 +1,9 @@
 import type { ResourceRule } from '../../types';
 import { isSet } from '../attributes';
 
+/** PCI-DSS 10.5.1: a year of audit history. Config validation uses the same bound (network.flowLogRetentionDays). */
+export const LOG_RETENTION_MIN_DAYS = 365;
+
 /** Audit logs are encrypted with our key and kept at least a year. */
 export const logGroupProtection: ResourceRule = {
   scope: 'resource',
@@ -10,10 +13,10 @@ export const logGroupProtection: ResourceRule = {
   controls: { 'pci-dss-4': '10.5.1' },
   resourceTypes: ['aws_cloudwatch_log_group'],
   explanation:
-    'CloudWatch log groups (control-plane, flow and WAF logs) must be encrypted with a customer-managed key and retained at least 365 days, so audit history survives for the year PCI-DSS requires.',
-  fix: 'Use the EncryptedLogGroup construct: kms_key_id = <customer-managed key>, retention_in_days >= 365.',
+    `CloudWatch log groups (control-plane, flow and WAF logs) must be encrypted with a customer-managed key and retained at least ${LOG_RETENTION_MIN_DAYS} days, so audit history survives for the year PCI-DSS requires.`,
+  fix: `Use the EncryptedLogGroup construct: kms_key_id = <customer-managed key>, retention_in_days >= ${LOG_RETENTION_MIN_DAYS}.`,
   evaluate: (attrs) => {
     const days = Number(attrs.retention_in_days);
-    return isSet(attrs.kms_key_id) && Number.isFinite(days) && days >= 365 ? 'compliant' : 'non-compliant';
+    return isSet(attrs.kms_key_id) && Number.isFinite(days) && days >= LOG_RETENTION_MIN_DAYS ? 'compliant' : 'non-compliant';
   },
 };
