@@ -24,9 +24,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { awsProd } from '../src/config/environments/aws';
-import { azureProd } from '../src/config/environments/azure';
-import { gcpProd } from '../src/config/environments/gcp';
+import { loadFleetFromDirectory } from '../src/config';
 import type { EnvironmentConfig } from '../src/config/schema';
 import { BASELINE_SERVICE_ACCOUNTS, SECURITY_POOL_PLACEMENT, type ClusterContract } from '../src/constructs/contract';
 import { platformChartValues } from '../src/constructs/baseline/policies';
@@ -456,7 +454,13 @@ export function sampleBaselineProps(config: EnvironmentConfig): SecurityBaseline
 }
 
 /** Every chart the baseline installs for one sample environment per cloud, plus the platform chart's Argo CD values. */
-export function chartsUnderTest(configs: readonly EnvironmentConfig[] = [awsProd, azureProd, gcpProd]): Array<ChartUnderTest & { repository?: string }> {
+/** The first prod-tier environment of each cloud in the repository's fleet: the hardened values users deploy. */
+function prodTierPerCloud(): EnvironmentConfig[] {
+  const fleet = loadFleetFromDirectory(join(__dirname, '..', 'environments'));
+  return (['aws', 'azure', 'gcp'] as const).flatMap((cloud) => fleet.environments.filter((c) => c.cloud === cloud && c.tier === 'prod').slice(0, 1));
+}
+
+export function chartsUnderTest(configs: readonly EnvironmentConfig[] = prodTierPerCloud()): Array<ChartUnderTest & { repository?: string }> {
   const out: Array<ChartUnderTest & { repository?: string }> = [];
   for (const config of configs) {
     for (const c of baselineChartValues(sampleBaselineProps(config))) {

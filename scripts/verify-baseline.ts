@@ -45,7 +45,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import { ENVIRONMENT_DEFINITIONS, loadEnvironments } from '../src/config';
+import { loadFleetFromDirectory } from '../src/config';
 import { stackName } from '../src/stacks/common';
 import { readBaselineStack, transitiveDependencies, type BaselineStack, type JsonObject, type StackRelease } from './lib/baseline-stack';
 import { asPod, describe, imagesOf, inMirror, operatorPods, parseManifests, podTemplates, startupDownloads, withoutNulls, type Manifest, type PodTemplate } from './lib/manifests';
@@ -578,7 +578,7 @@ function baselineStacks(outdir: string, wanted: readonly string[]): string[] {
 
 /** The image mirror of each environment, by baseline stack name (from the validated configuration). */
 function mirrors(): Map<string, string> {
-  return new Map(loadEnvironments(ENVIRONMENT_DEFINITIONS).map((c) => [stackName(c, 'baseline'), c.platformImageMirror]));
+  return new Map(loadFleetFromDirectory(process.env.PLATFORM_ENVIRONMENTS_DIR || join(__dirname, '..', 'environments')).environments.map((c) => [stackName(c, 'baseline'), c.platformImageMirror]));
 }
 
 async function missingTools(): Promise<string[]> {

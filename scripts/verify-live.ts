@@ -38,7 +38,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { homedir, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseAllDocuments, stringify as toYaml } from 'yaml';
-import { ENVIRONMENT_DEFINITIONS, loadEnvironments } from '../src/config';
+import { loadFleetFromDirectory } from '../src/config';
 import { stackName } from '../src/stacks/common';
 import { isObject, readBaselineStack, type BaselineStack, type Json, type JsonObject, type StackRelease } from './lib/baseline-stack';
 import {
@@ -824,7 +824,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`[verify-live] DID NOT RUN: no baseline stack in ${outdir} (run npm run synth first)`);
     return 2;
   }
-  const mirrors = new Map(loadEnvironments(ENVIRONMENT_DEFINITIONS).map((c) => [stackName(c, 'baseline'), c.platformImageMirror]));
+  const mirrors = new Map(loadFleetFromDirectory(process.env.PLATFORM_ENVIRONMENTS_DIR || join(__dirname, '..', 'environments')).environments.map((c) => [stackName(c, 'baseline'), c.platformImageMirror]));
   const outcomes: StackOutcome[] = [];
   for (const name of stacks) {
     const mirror = mirrors.get(name);

@@ -1,16 +1,17 @@
 /**
  * The cdktf app: config -> stacks. The only place that reads the process
- * environment. Configuration is validated before any construct is created,
- * so invalid input exits non-zero without writing (or touching) cdktf.out.
+ * environment. The environments are read from PLATFORM_ENVIRONMENTS_DIR
+ * (default ./environments) and the whole fleet is validated before any
+ * construct is created, so invalid input exits non-zero without writing (or
+ * touching) cdktf.out.
  *
- * PLATFORM_CLOUDS / PLATFORM_ENVIRONMENTS (comma-separated) narrow the
- * synthesized set, e.g. PLATFORM_CLOUDS=aws PLATFORM_ENVIRONMENTS=prod. The
- * state bootstrap stack of every backend holding a selected environment's state
- * comes with it, built from every environment that uses that backend: so every
- * environment of a selected cloud is validated, whatever the selection.
+ * PLATFORM_CLOUDS, PLATFORM_ENVIRONMENTS (names or globs) and PLATFORM_TIERS
+ * (comma-separated) narrow the synthesized set, e.g. PLATFORM_CLOUDS=aws
+ * PLATFORM_ENVIRONMENTS='prod-*'. The state bootstrap stack of every backend
+ * holding a selected environment's state comes with it, built from every
+ * environment that uses that backend.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdktf';
 import { buildApp } from './app';
@@ -18,10 +19,10 @@ import {
   buildStackReports,
   renderJson,
   renderMarkdown,
+  readProjectInfo,
   type CompliancePack,
-  type ProjectInfo,
 } from './compliance';
-import { ConfigError, ENVIRONMENT_DEFINITIONS, loadEnvironments, stateBackendGroups, type StateBackendGroup } from './config';
+import { ConfigError, DEFAULT_ENVIRONMENTS_DIR, loadFleet, readEnvironmentFiles, selectEnvironments, type EnvironmentConfig, type StateBackendGroup } from './config';
 import { writeTerraformVersions } from './stacks/common';
 
 function list(value: string | undefined): string[] {
@@ -31,23 +32,9 @@ function list(value: string | undefined): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** Project version (package.json in the working directory cdktf runs the app from) and commit (GIT_COMMIT, else `git rev-parse HEAD`, else `unknown`). */
-function projectInfo(): ProjectInfo {
-  const pkg = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { name: string; version: string };
-  let commit = process.env.GIT_COMMIT?.trim() ?? '';
-  if (commit === '') {
-    try {
-      commit = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    } catch {
-      commit = 'unknown';
-    }
-  }
-  return { name: pkg.name, version: pkg.version, commit: commit || 'unknown' };
-}
-
 /** Evidence for auditors: cdktf.out/stacks/<stack>/compliance-report.{json,md}. */
 function writeComplianceReports(outdir: string, packs: readonly CompliancePack[]): void {
-  for (const report of buildStackReports(packs, projectInfo())) {
+  for (const report of buildStackReports(packs, readProjectInfo())) {
     const dir = join(outdir, 'stacks', report.stack);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'compliance-report.json'), renderJson(report));
@@ -70,13 +57,17 @@ function disableTokenStackTraces(): void {
 }
 
 function main(): void {
-  let configs;
-  let stateBackends: StateBackendGroup[];
+  let configs: EnvironmentConfig[];
+  let stateBackends: readonly StateBackendGroup[];
   try {
-    const clouds = list(process.env.PLATFORM_CLOUDS);
-    configs = loadEnvironments(ENVIRONMENT_DEFINITIONS, { clouds, environments: list(process.env.PLATFORM_ENVIRONMENTS) });
-    // Every environment of the selected clouds: the bootstrap stacks trust all that share their backend.
-    stateBackends = stateBackendGroups(loadEnvironments(ENVIRONMENT_DEFINITIONS, { clouds }));
+    const fleet = loadFleet(readEnvironmentFiles(process.env.PLATFORM_ENVIRONMENTS_DIR || DEFAULT_ENVIRONMENTS_DIR));
+    configs = selectEnvironments(fleet.environments, {
+      clouds: list(process.env.PLATFORM_CLOUDS),
+      environments: list(process.env.PLATFORM_ENVIRONMENTS),
+      tiers: list(process.env.PLATFORM_TIERS),
+    });
+    // The bootstrap stacks trust every environment that shares their backend, selected or not.
+    stateBackends = fleet.stateBackends;
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n${error.problems.length} configuration problem(s); nothing was synthesized.\n`);

@@ -1,3 +1,4 @@
+import { REFERENCE_DEFINITIONS } from './helpers/environments';
 /**
  * The whole app: 27 stacks (a platform and a baseline stack per cloud and
  * environment, a state bootstrap stack per account / subscription / project
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../src/app';
 import { buildStackReports, type StackReport } from '../src/compliance';
-import { ENVIRONMENT_DEFINITIONS, loadEnvironments, stateBackendGroups } from '../src/config';
+import { loadEnvironments, stateBackendGroups } from '../src/config';
 import { writeTerraformVersions } from '../src/stacks/common';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -37,9 +38,9 @@ describe('the app', () => {
   beforeAll(() => {
     outdir = mkdtempSync(join(tmpdir(), 'app-spec-'));
     const app = Testing.app({ outdir, stackTraces: false });
-    const { packs } = buildApp(app, loadEnvironments(ENVIRONMENT_DEFINITIONS));
+    const { packs } = buildApp(app, loadEnvironments(REFERENCE_DEFINITIONS));
     app.synth();
-    reports = [...buildStackReports(packs, { name: 'test', version: '0.0.0', commit: 'test' })];
+    reports = [...buildStackReports(packs, { name: 'test', version: '0.0.0', commit: 'test', workingTree: 'clean' })];
     manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
   });
 
@@ -79,8 +80,8 @@ describe('the app', () => {
   it('synthesizes a state bootstrap stack identically whatever the selection (it trusts every environment of its backend)', () => {
     const selectedOut = mkdtempSync(join(tmpdir(), 'app-spec-selected-'));
     const app = Testing.app({ outdir: selectedOut, stackTraces: false });
-    const all = loadEnvironments(ENVIRONMENT_DEFINITIONS, { clouds: ['aws'] });
-    buildApp(app, loadEnvironments(ENVIRONMENT_DEFINITIONS, { clouds: ['aws'], environments: ['staging'] }), { stateBackends: stateBackendGroups(all) });
+    const all = loadEnvironments(REFERENCE_DEFINITIONS, { clouds: ['aws'] });
+    buildApp(app, loadEnvironments(REFERENCE_DEFINITIONS, { clouds: ['aws'], environments: ['staging'] }), { stateBackends: stateBackendGroups(all) });
     app.synth();
     const selected = JSON.parse(readFileSync(join(selectedOut, 'manifest.json'), 'utf8')) as Json;
     expect(Object.keys(selected.stacks).sort()).toEqual(['aws-staging-baseline', 'aws-staging-platform', 'aws-state-222222222222']);

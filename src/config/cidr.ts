@@ -66,3 +66,33 @@ export function overlaps(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
 export function isAnyAddress(cidr: Ipv4Cidr): boolean {
   return cidr.prefixLength === 0;
 }
+
+/**
+ * Address space that is never routed on the internet: RFC 1918 private ranges
+ * and the RFC 6598 shared address space (carrier-grade NAT, common for VPNs).
+ */
+export const PRIVATE_RANGES: readonly Ipv4Cidr[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'].map((text) => parseCidr(text) as Ipv4Cidr);
+
+/** True when the whole range lies inside PRIVATE_RANGES. */
+export function isPrivate(cidr: Ipv4Cidr): boolean {
+  return PRIVATE_RANGES.some((range) => contains(range, cidr));
+}
+
+/** Number of addresses of a range (2^(32 - prefix)). */
+function sizeOf(cidr: Ipv4Cidr): number {
+  return 2 ** (32 - cidr.prefixLength);
+}
+
+/**
+ * True when the ranges together admit every IPv4 address, e.g. `0.0.0.0/1` and
+ * `128.0.0.0/1`: an allow-list that is `0.0.0.0/0` in all but name.
+ */
+export function coversEverything(ranges: readonly Ipv4Cidr[]): boolean {
+  const sorted = [...ranges].sort((a, b) => a.network - b.network);
+  let next = 0;
+  for (const range of sorted) {
+    if (range.network > next) return false;
+    next = Math.max(next, range.network + sizeOf(range));
+  }
+  return next >= 2 ** 32;
+}

@@ -1,13 +1,12 @@
-/** The environment table: every cloud/environment the app can synthesize. */
-import { awsDev, awsProd, awsStaging } from './environments/aws';
-import { azureDev, azureProd, azureStaging } from './environments/azure';
-import { gcpDev, gcpProd, gcpStaging } from './environments/gcp';
-import type { EnvironmentDefinition } from './validate';
-
-export const ENVIRONMENT_DEFINITIONS: readonly EnvironmentDefinition[] = [awsDev, awsStaging, awsProd, azureDev, azureStaging, azureProd, gcpDev, gcpStaging, gcpProd].map(
-  (config) => ({ cloud: config.cloud, environment: config.environment, config }),
-);
-
+/**
+ * Configuration: the schema, the environment files and the fleet rules.
+ * `readEnvironmentFiles` reads `environments/` (or another directory),
+ * `loadFleet` validates every environment on its own and as a fleet, and
+ * `selectEnvironments` picks what one synth builds.
+ */
 export * from './schema';
-export { ConfigError, formatProblem, loadEnvironments, validateEnvironment, type ConfigProblem, type EnvironmentDefinition, type Selection } from './validate';
-export { selectStateBackends, stateBackendGroups, type StateBackendGroup } from './state-backends';
+export { ConfigError, cosignKeyProblem, fieldPath, formatProblem, isImmutableRevision, sourceFile, uniqueProblems, validateEnvironment, type ConfigProblem, type DefinitionLabel } from './validate';
+export { ENVIRONMENT_STACK_ROLES, fleetProblems, loadEnvironments, loadFleet, routingDomainOf, selectEnvironments, type EnvironmentDefinition, type Fleet, type Selection } from './fleet';
+export { DEFAULT_ENVIRONMENTS_DIR, EXTENDS_KEY, deepMerge, loadFleetFromDirectory, readEnvironmentFiles, type ReadOptions } from './files';
+export { scopeIdOf, selectStateBackends, stateBackendGroups, stateObject, type StateBackendGroup } from './state-backends';
+export { AWS_REGIONS, AZURE_LOCATIONS, GCP_REGIONS, REGIONS_REVIEWED, isKnownRegion } from './regions';

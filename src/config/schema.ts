@@ -10,8 +10,20 @@ import { z } from 'zod';
 export const CLOUDS = ['aws', 'azure', 'gcp'] as const;
 export type CloudName = (typeof CLOUDS)[number];
 
-export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
-export type EnvironmentName = (typeof ENVIRONMENTS)[number];
+/**
+ * Tiers decide which rules apply: every `prod`-tier environment gets the prod
+ * rules, whatever it is called (`prod-eu-west-1`, `dr`, ...).
+ */
+export const TIERS = ['dev', 'staging', 'prod'] as const;
+export type Tier = (typeof TIERS)[number];
+
+/**
+ * An environment's name: 1-20 lowercase letters, digits and single hyphens,
+ * starting with a letter (DNS-safe). It names the stacks (`<cloud>-<name>-<role>`),
+ * their state objects, the cluster (`<namePrefix>-<name>`) and the GitHub
+ * environments; 20 characters keep GCP service account ids (`ci-<name>-deploy`) within 30.
+ */
+export const ENVIRONMENT_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){0,19}$/;
 
 /**
  * Kubernetes minor versions each managed service supports in standard
@@ -84,15 +96,24 @@ const gitOpsSchema = z.strictObject({
 });
 
 const commonFields = {
-  environment: z.enum(ENVIRONMENTS),
-  /** Prefix for every resource name; the cluster is named `<namePrefix>-<environment>`. */
+  /** The environment's name, unique per cloud (see ENVIRONMENT_NAME). */
+  name: z.string().regex(ENVIRONMENT_NAME, 'a DNS-safe name: 1-20 lowercase letters, digits and single hyphens, starting with a letter (e.g. prod-eu-west-1)'),
+  /** Which rules apply: prod-tier environments get the prod rules. */
+  tier: z.enum(TIERS),
+  /** Prefix for every resource name; the cluster is named `<namePrefix>-<name>`. */
   namePrefix: z.string().regex(/^[a-z][a-z0-9-]{1,14}[a-z0-9]$/, 'lowercase letters, digits and hyphens, 3-16 characters'),
   kubernetesVersion: z.string().regex(/^1\.\d{2}$/, 'a Kubernetes minor version such as 1.34'),
   nodePools: z.strictObject({ app: nodePoolSchema, security: nodePoolSchema }),
   /** Principals granted cluster-admin through the cloud's identity system. */
   adminPrincipals: z.array(nonEmpty).min(1),
-  /** Networks (VPN, bastion, CI runners) allowed to reach the private API endpoint. */
+  /** Networks (VPN, bastion, CI runners) allowed to reach the private API endpoint: private (RFC 1918 / RFC 6598) ranges. */
   adminCidrs: z.array(cidr).min(1),
+  /**
+   * Explicit, named opt-out: admin ranges may include public address space
+   * (each /16 or narrower). Refused in the prod tier.
+   * @default false
+   */
+  allowPublicAdminCidrs: z.boolean().default(false),
   publicApiEndpoint: publicApiEndpointSchema,
   /** Image registries workloads may pull from (enforced by Kyverno). */
   allowedRegistries: z.array(nonEmpty).min(1),
@@ -123,9 +144,20 @@ export const awsEnvironmentSchema = z.strictObject({
   cloud: z.literal('aws'),
   ...commonFields,
   accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
-  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as eu-west-1'),
-  availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'an availability zone such as eu-west-1a')),
+  /**
+   * Other accounts whose IAM principals may be cluster admins (e.g. a central identity account).
+   * @default - none: admin principals belong to accountId
+   */
+  trustedAccountIds: z.array(z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id')).default([]),
+  region: z.string().regex(/^[a-z]{2,4}(-gov|-[a-z]{2})?-[a-z]+-\d+$/, 'an AWS region such as eu-west-1'),
+  availabilityZones: z.array(z.string().regex(/^[a-z]{2,4}(-gov|-[a-z]{2})?-[a-z]+-\d+[a-z]$/, 'an availability zone such as eu-west-1a')),
   network: z.strictObject({
+    /**
+     * Environments in one routing domain can reach each other's networks (peering, transit gateway,
+     * interconnect), so their address ranges must not overlap. Name a domain to span accounts or clouds.
+     * @default - the account / subscription / project: `<cloud>:<id>`
+     */
+    routingDomain: z.string().regex(/^[a-z0-9][a-z0-9:._-]{0,62}$/, 'a routing domain name: lowercase letters, digits, :, ., _ and -').optional(),
     vpcCidr: cidr,
     /** Load balancers and NAT gateways only; nothing here maps public IPs on launch. */
     publicSubnetCidrs: z.array(cidr),
@@ -139,7 +171,7 @@ export const awsEnvironmentSchema = z.strictObject({
   stateBackend: z.strictObject({
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name'),
     key: statePrefix,
-    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region'),
+    region: z.string().regex(/^[a-z]{2,4}(-gov|-[a-z]{2})?-[a-z]+-\d+$/, 'an AWS region'),
     /**
      * Customer-managed KMS key that encrypts the state object: the alias ARN
      * (`arn:aws:kms:<region>:<account>:alias/<name>`) the state bootstrap stack creates.
@@ -158,6 +190,12 @@ export const azureEnvironmentSchema = z.strictObject({
   /** AKS system pool: cluster add-ons only (CriticalAddonsOnly), no workloads. */
   systemNodePool: nodePoolSchema,
   network: z.strictObject({
+    /**
+     * Environments in one routing domain can reach each other's networks (peering, transit gateway,
+     * interconnect), so their address ranges must not overlap. Name a domain to span accounts or clouds.
+     * @default - the account / subscription / project: `<cloud>:<id>`
+     */
+    routingDomain: z.string().regex(/^[a-z0-9][a-z0-9:._-]{0,62}$/, 'a routing domain name: lowercase letters, digits, :, ., _ and -').optional(),
     vnetCidr: cidr,
     nodeSubnetCidr: cidr,
     /** Delegated subnet for the API server (API server VNet integration). */
@@ -188,8 +226,19 @@ export const gcpEnvironmentSchema = z.strictObject({
   cloud: z.literal('gcp'),
   ...commonFields,
   projectId: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a GCP project id'),
-  region: z.string().regex(/^[a-z]+-[a-z]+\d$/, 'a GCP region such as europe-west2'),
+  /**
+   * Other projects whose service accounts may be cluster admins.
+   * @default - none: admin service accounts belong to projectId
+   */
+  trustedProjectIds: z.array(z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a GCP project id')).default([]),
+  region: z.string().regex(/^[a-z]+-[a-z]+\d+$/, 'a GCP region such as europe-west2'),
   network: z.strictObject({
+    /**
+     * Environments in one routing domain can reach each other's networks (peering, transit gateway,
+     * interconnect), so their address ranges must not overlap. Name a domain to span accounts or clouds.
+     * @default - the account / subscription / project: `<cloud>:<id>`
+     */
+    routingDomain: z.string().regex(/^[a-z0-9][a-z0-9:._-]{0,62}$/, 'a routing domain name: lowercase letters, digits, :, ., _ and -').optional(),
     nodesCidr: cidr,
     podsCidr: cidr,
     servicesCidr: cidr,
@@ -219,3 +268,5 @@ export type AwsEnvironmentConfig = z.infer<typeof awsEnvironmentSchema>;
 export type AzureEnvironmentConfig = z.infer<typeof azureEnvironmentSchema>;
 export type GcpEnvironmentConfig = z.infer<typeof gcpEnvironmentSchema>;
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+/** An environment as written, before defaults apply (what a YAML file or a TypeScript definition holds). */
+export type EnvironmentInput = z.input<typeof environmentSchema>;

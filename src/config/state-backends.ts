@@ -7,7 +7,7 @@
  * CI identities of every environment in the group.
  */
 import type { AwsEnvironmentConfig, AzureEnvironmentConfig, CloudName, EnvironmentConfig, GcpEnvironmentConfig } from './schema';
-import { ConfigError, type ConfigProblem } from './validate';
+import { ConfigError, sourceFile, type ConfigProblem } from './validate';
 
 type NonEmpty<T> = readonly [T, ...T[]];
 
@@ -77,7 +77,29 @@ function shapeOf(config: EnvironmentConfig): Shape {
   }
 }
 
-const label = (config: EnvironmentConfig): string => `${config.cloud}/${config.environment}`;
+const label = (config: EnvironmentConfig): string => `${config.cloud}/${config.name}`;
+
+/** The AWS account, Azure subscription (lowercase) or GCP project of an environment. */
+export function scopeIdOf(config: EnvironmentConfig): string {
+  return shapeOf(config).scopeId;
+}
+
+/**
+ * Where a stack keeps its state: the backend (`s3://<bucket>`, `azurerm://<account>/<container>`,
+ * `gs://<bucket>`) and the object key, derived from the stack name under the environment's prefix,
+ * so two stacks never share one.
+ */
+export function stateObject(config: EnvironmentConfig, stack: string): { readonly backend: string; readonly key: string } {
+  switch (config.cloud) {
+    case 'aws':
+      return { backend: `s3://${config.stateBackend.bucket}`, key: `${config.stateBackend.key}/${stack}.tfstate` };
+    case 'azure':
+      return { backend: `azurerm://${config.stateBackend.storageAccountName}/${config.stateBackend.containerName}`, key: `${config.stateBackend.key}/${stack}.tfstate` };
+    case 'gcp':
+      // The GCS backend writes <prefix>/<workspace>.tfstate under the prefix it is given.
+      return { backend: `gs://${config.stateBackend.bucket}`, key: `${config.stateBackend.prefix}/${stack}` };
+  }
+}
 
 /** One prefix equal to, or inside, the other: their state objects would collide. */
 function nested(a: string, b: string): boolean {
@@ -97,8 +119,9 @@ export function stateBackendGroups(configs: readonly EnvironmentConfig[]): State
   const owners = new Map<string, EnvironmentConfig>();
   for (const config of configs) {
     const shape = shapeOf(config);
+    const file = sourceFile(config);
     const problem = (field: string, value: unknown, allowed: string) =>
-      problems.push({ environment: config.environment, cloud: config.cloud, field, value, allowed });
+      problems.push({ ...(file ? { file } : {}), environment: config.name, cloud: config.cloud, field, value, allowed });
 
     // A globally named backend is created by exactly one bootstrap stack.
     const ownerKey = `${config.cloud}:${shape.backend}`;

@@ -1,24 +1,35 @@
 /**
- * Validates environment definitions and reports every problem at once, one
- * line each, naming environment, cloud, field, bad value and what is allowed.
+ * Validates one environment definition and reports every problem at once, one
+ * line each, naming the file, cloud and environment, field, bad value and what
+ * is allowed. The rules across environments (unique names, non-overlapping
+ * networks, shared state backends) live in `fleet.ts`.
  */
+import { createPublicKey } from 'node:crypto';
 import type { z } from 'zod';
-import { contains, containsAddress, isAnyAddress, overlaps, parseAddress, parseCidr, type Ipv4Cidr } from './cidr';
+import { LOG_RETENTION_MIN_DAYS } from '../compliance/rules/aws/log-group-protection';
+import { contains, containsAddress, coversEverything, isAnyAddress, isPrivate, overlaps, parseAddress, parseCidr, type Ipv4Cidr } from './cidr';
+import { closestRegions, isKnownRegion, levenshtein, REGIONS_REVIEWED } from './regions';
 import {
   BOOTSTRAP_STATE_PREFIX,
   CLOUDS,
-  ENVIRONMENTS,
   STATE_LOG_BUCKET_SUFFIX,
   SUPPORTED_KUBERNETES_VERSIONS,
   environmentSchema,
   type AwsEnvironmentConfig,
   type AzureEnvironmentConfig,
+  type CloudName,
   type EnvironmentConfig,
   type GcpEnvironmentConfig,
   type NodePoolConfig,
+  awsEnvironmentSchema,
+  azureEnvironmentSchema,
+  gcpEnvironmentSchema,
 } from './schema';
 
 export interface ConfigProblem {
+  /** The file the environment was read from (relative to the environments directory's parent), when it came from one. */
+  readonly file?: string;
+  /** The environment's name. */
   readonly environment: string;
   readonly cloud: string;
   /** Dotted path of the field, e.g. `network.vpcCidr`. */
@@ -29,7 +40,32 @@ export interface ConfigProblem {
 }
 
 export function formatProblem(p: ConfigProblem): string {
-  return `config error: [${p.cloud}/${p.environment}] ${p.field}: got ${formatValue(p.value)}; allowed: ${p.allowed}`;
+  const file = p.file ? `${p.file}: ` : '';
+  const which = p.cloud || p.environment ? `[${p.cloud || '?'}/${p.environment || '?'}] ` : '';
+  return `config error: ${file}${which}${p.field}: got ${formatValue(p.value)}; allowed: ${p.allowed}`;
+}
+
+const SOURCE_FILES = new WeakMap<object, string>();
+
+/** Remembers the file a validated config was read from, for fleet-level messages. */
+export function recordSourceFile(config: EnvironmentConfig, file: string | undefined): void {
+  if (file) SOURCE_FILES.set(config, file);
+}
+
+/** The file a validated config was read from, if any. */
+export function sourceFile(config: EnvironmentConfig): string | undefined {
+  return SOURCE_FILES.get(config);
+}
+
+/** The problems in a stable order (file, then as found), each once. */
+export function uniqueProblems(problems: readonly ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const line = formatProblem(p);
+    if (seen.has(line)) return false;
+    seen.add(line);
+    return true;
+  });
 }
 
 function formatValue(value: unknown): string {
@@ -38,10 +74,13 @@ function formatValue(value: unknown): string {
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
-/** Thrown when configuration is invalid; carries every problem found. */
+/** Thrown when configuration is invalid; carries every problem found, each once. */
 export class ConfigError extends Error {
-  constructor(readonly problems: readonly ConfigProblem[]) {
-    super(problems.map(formatProblem).join('\n'));
+  readonly problems: readonly ConfigProblem[];
+  constructor(problems: readonly ConfigProblem[]) {
+    const unique = uniqueProblems(problems);
+    super(unique.map(formatProblem).join('\n'));
+    this.problems = unique;
     this.name = 'ConfigError';
   }
 }
@@ -51,10 +90,11 @@ class Problems {
   constructor(
     private readonly environment: string,
     private readonly cloud: string,
+    private readonly file: string | undefined,
   ) {}
 
   add(field: string, value: unknown, allowed: string): void {
-    this.list.push({ environment: this.environment, cloud: this.cloud, field, value, allowed });
+    this.list.push({ ...(this.file ? { file: this.file } : {}), environment: this.environment, cloud: this.cloud, field, value, allowed });
   }
 
   /** Parses a CIDR, recording a problem and returning undefined when it is malformed. */
@@ -81,38 +121,88 @@ function allowedFor(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_value':
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'unrecognized_keys':
-      return `no unknown fields (remove ${issue.keys.join(', ')})`;
     default:
       return issue.message;
   }
 }
 
+const CLOUD_SCHEMAS: Record<CloudName, z.ZodType> = { aws: awsEnvironmentSchema, azure: azureEnvironmentSchema, gcp: gcpEnvironmentSchema };
+
+/** The field names the schema accepts at `path` (objects inside optional/default wrappers, array elements). */
+function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let current: unknown = schema;
+  const unwrap = (node: unknown): unknown => {
+    let n = node as { def?: { type?: string; innerType?: unknown; element?: unknown; valueType?: unknown } } | undefined;
+    while (n?.def && ['optional', 'default', 'nullable', 'prefault', 'readonly'].includes(n.def.type ?? '')) {
+      n = n.def.innerType as typeof n;
+    }
+    return n;
+  };
+  for (const key of path) {
+    const node = unwrap(current) as { def?: { type?: string; element?: unknown; valueType?: unknown }; shape?: Record<string, unknown> } | undefined;
+    if (!node?.def) return [];
+    if (node.def.type === 'object' && node.shape) current = node.shape[String(key)];
+    else if (node.def.type === 'array') current = node.def.element;
+    else if (node.def.type === 'record') current = node.def.valueType;
+    else return [];
+  }
+  const node = unwrap(current) as { def?: { type?: string }; shape?: Record<string, unknown> } | undefined;
+  return node?.def?.type === 'object' && node.shape ? Object.keys(node.shape) : [];
+}
+
+/** `remove "vpcCdir" (did you mean "vpcCidr"?)`, or the list of fields accepted there. */
+function unknownKeyHint(key: string, known: readonly string[]): string {
+  const ranked = known
+    .map((name) => ({ name, distance: levenshtein(key.toLowerCase(), name.toLowerCase()) }))
+    .sort((a, b) => a.distance - b.distance);
+  const best = ranked[0];
+  if (best && best.distance <= Math.max(2, Math.floor(key.length / 3))) {
+    return `no unknown fields: remove ${JSON.stringify(key)} (did you mean ${JSON.stringify(best.name)}?)`;
+  }
+  return `no unknown fields: remove ${JSON.stringify(key)}${known.length > 0 ? ` (fields here: ${known.join(', ')})` : ''}`;
+}
+
+/** Dotted field path with list indexes in brackets: `nodePools.app.minSize`, `adminCidrs[1]`. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
+}
+
+/** What identifies a definition in messages when its own name/cloud fields are missing or bad. */
+export interface DefinitionLabel {
+  readonly file?: string;
+  readonly environment?: string;
+  readonly cloud?: string;
+}
+
 /**
- * Validates one raw definition. Returns the typed config, or the problems.
- * `label` names the definition when its own environment/cloud fields are bad.
+ * Validates one raw definition on its own. Returns the typed config, or the
+ * problems. `label` names the definition when its own name/cloud fields are bad.
  */
-export function validateEnvironment(
-  raw: unknown,
-  label: { environment: string; cloud: string },
-): { config?: EnvironmentConfig; problems: ConfigProblem[] } {
+export function validateEnvironment(raw: unknown, label: DefinitionLabel = {}): { config?: EnvironmentConfig; problems: ConfigProblem[] } {
   const stringAt = (key: string): string | undefined => {
     const value = valueAt(raw, [key]);
     return typeof value === 'string' ? value : undefined;
   };
-  const environment = stringAt('environment') ?? label.environment;
-  const cloud = stringAt('cloud') ?? label.cloud;
-  const problems = new Problems(environment, cloud);
+  const environment = stringAt('name') ?? label.environment ?? '';
+  const cloud = stringAt('cloud') ?? label.cloud ?? '';
+  const problems = new Problems(environment, cloud, label.file);
 
   const parsed = environmentSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const path = issue.path.map(String);
-      if (issue.code === 'invalid_union' && path.join('.') === 'cloud') {
+      if (issue.code === 'invalid_union' && fieldPath(issue.path) === 'cloud') {
         problems.add('cloud', valueAt(raw, ['cloud']), `one of ${CLOUDS.join(', ')}`);
         continue;
       }
-      problems.add(path.join('.') || '(root)', valueAt(raw, issue.path), allowedFor(issue));
+      if (issue.code === 'unrecognized_keys') {
+        const schema = CLOUD_SCHEMAS[cloud as CloudName];
+        const known = schema ? knownKeys(schema, issue.path) : [];
+        for (const key of issue.keys) {
+          problems.add(fieldPath([...issue.path, key]), valueAt(raw, [...issue.path, key]), unknownKeyHint(key, known));
+        }
+        continue;
+      }
+      problems.add(fieldPath(issue.path) || '(root)', valueAt(raw, issue.path), allowedFor(issue));
     }
     return { problems: problems.list };
   }
@@ -142,30 +232,29 @@ function checkCommon(config: EnvironmentConfig, problems: Problems): void {
   for (const name of ['app', 'security'] as const) {
     checkNodePool(`nodePools.${name}`, config.nodePools[name], problems);
   }
-  if (config.environment !== 'dev' && config.nodePools.security.minSize < 2) {
-    problems.add('nodePools.security.minSize', config.nodePools.security.minSize, 'at least 2 outside dev, so security agents survive a node loss');
+  if (config.tier !== 'dev' && config.nodePools.security.minSize < 2) {
+    problems.add('nodePools.security.minSize', config.nodePools.security.minSize, `at least 2 in the ${config.tier} tier, so security agents survive a node loss`);
   }
 
-  config.adminCidrs.forEach((text, i) => {
-    const parsed = problems.cidr(`adminCidrs[${i}]`, text);
-    if (parsed && isAnyAddress(parsed)) {
-      problems.add(`adminCidrs[${i}]`, text, 'a specific network range, never 0.0.0.0/0');
-    }
-  });
+  checkAdminCidrs(config, problems);
 
   const endpoint = config.publicApiEndpoint;
-  if (endpoint.enabled && config.environment !== 'dev') {
-    problems.add('publicApiEndpoint.enabled', true, `false in ${config.environment} (private API endpoint only; a public endpoint is a dev-only opt-in)`);
+  if (endpoint.enabled && config.tier !== 'dev') {
+    problems.add('publicApiEndpoint.enabled', true, `false in the ${config.tier} tier (private API endpoint only; a public endpoint is a dev-tier opt-in)`);
   }
   if (endpoint.enabled && endpoint.allowedCidrs.length === 0) {
     problems.add('publicApiEndpoint.allowedCidrs', [], 'a non-empty CIDR allow-list when the public endpoint is enabled');
   }
+  const endpointRanges: Ipv4Cidr[] = [];
   endpoint.allowedCidrs.forEach((text, i) => {
     const parsed = problems.cidr(`publicApiEndpoint.allowedCidrs[${i}]`, text);
     if (parsed && isAnyAddress(parsed)) {
       problems.add(`publicApiEndpoint.allowedCidrs[${i}]`, text, 'a specific network range, never 0.0.0.0/0');
-    }
+    } else if (parsed) endpointRanges.push(parsed);
   });
+  if (endpointRanges.length > 1 && coversEverything(endpointRanges)) {
+    problems.add('publicApiEndpoint.allowedCidrs', endpoint.allowedCidrs, 'ranges that together leave some of the internet out (these admit every address, like 0.0.0.0/0)');
+  }
 
   config.allowedRegistries.forEach((registry, i) => {
     if (!/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/.test(registry)) {
@@ -176,9 +265,88 @@ function checkCommon(config: EnvironmentConfig, problems: Problems): void {
   if (!config.allowedRegistries.some((registry) => mirror === registry || mirror.startsWith(`${registry}/`))) {
     problems.add('platformImageMirror', mirror, `a path inside one of allowedRegistries (${config.allowedRegistries.join(', ')}), so Kyverno admits the platform's own images`);
   }
-  if (config.gitOps.targetRevision === 'HEAD' && config.environment === 'prod') {
-    problems.add('gitOps.targetRevision', 'HEAD', 'a pinned branch, tag or commit in prod, not HEAD');
+  if (config.tier === 'prod' && !isImmutableRevision(config.gitOps.targetRevision)) {
+    problems.add(
+      'gitOps.targetRevision',
+      config.gitOps.targetRevision,
+      'an immutable revision in the prod tier: a commit SHA (40 or 64 hex digits), a version tag such as v1.4.2, or refs/tags/<tag>; never a branch or HEAD, which move under the reviewed change',
+    );
   }
+  const keyProblem = cosignKeyProblem(config.cosignPublicKey);
+  if (keyProblem) {
+    problems.add('cosignPublicKey', config.cosignPublicKey, `a public key Cosign verifies with (ECDSA P-256/P-384/P-521, RSA of at least 2048 bits, or Ed25519); ${keyProblem}`);
+  }
+}
+
+/**
+ * Admin ranges reach the private API endpoint: they come from the
+ * organisation's private networks (VPN, bastion, runners). Public ranges are an
+ * explicit opt-out (`allowPublicAdminCidrs`), never in the prod tier, and even
+ * then each is a specific network, not a slice of the internet.
+ */
+function checkAdminCidrs(config: EnvironmentConfig, problems: Problems): void {
+  if (config.allowPublicAdminCidrs && config.tier === 'prod') {
+    problems.add('allowPublicAdminCidrs', true, 'false in the prod tier (admin access from private ranges only)');
+  }
+  const parsed: Ipv4Cidr[] = [];
+  config.adminCidrs.forEach((text, i) => {
+    const range = problems.cidr(`adminCidrs[${i}]`, text);
+    if (!range) return;
+    parsed.push(range);
+    if (isAnyAddress(range)) {
+      problems.add(`adminCidrs[${i}]`, text, 'a specific network range, never 0.0.0.0/0');
+    } else if (!isPrivate(range) && !config.allowPublicAdminCidrs) {
+      problems.add(
+        `adminCidrs[${i}]`,
+        text,
+        'a private range (inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10); public admin ranges need the explicit opt-out allowPublicAdminCidrs: true, which the prod tier refuses',
+      );
+    } else if (!isPrivate(range) && range.prefixLength < 16) {
+      problems.add(`adminCidrs[${i}]`, text, 'a public admin range of /16 or narrower (a specific network, not a slice of the internet)');
+    }
+  });
+  if (parsed.length > 1 && coversEverything(parsed)) {
+    problems.add('adminCidrs', config.adminCidrs, 'ranges that together leave some of the internet out (these admit every address, like 0.0.0.0/0)');
+  }
+}
+
+/**
+ * A revision that cannot move: a full commit SHA (SHA-1 or SHA-256), a
+ * `refs/tags/` ref, or a version tag (`v1.4.2`, `1.4.2-rc.1`). Tags can be
+ * re-pointed in Git, so the GitOps repository must protect tags (docs/configuration.md).
+ */
+export function isImmutableRevision(revision: string): boolean {
+  return /^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(revision) || /^refs\/tags\/[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(revision) || /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(revision);
+}
+
+const COSIGN_CURVES = new Set(['prime256v1', 'secp384r1', 'secp521r1']);
+
+/** Why a PEM text is not a public key Cosign can verify signatures with; undefined when it is one. */
+export function cosignKeyProblem(pem: string): string | undefined {
+  let key;
+  try {
+    key = createPublicKey({ key: pem, format: 'pem' });
+  } catch (error) {
+    return `this does not parse as a public key (${(error as Error).message.replace(/^error:[0-9A-F]*:/, '').trim()})`;
+  }
+  const details = key.asymmetricKeyDetails ?? {};
+  switch (key.asymmetricKeyType) {
+    case 'ec':
+      return details.namedCurve && COSIGN_CURVES.has(details.namedCurve) ? undefined : `an EC key on curve ${details.namedCurve ?? 'unknown'}`;
+    case 'rsa':
+      return (details.modulusLength ?? 0) >= 2048 ? undefined : `an RSA key of ${details.modulusLength ?? 0} bits`;
+    case 'ed25519':
+      return undefined;
+    default:
+      return `a ${key.asymmetricKeyType ?? 'unknown'} key`;
+  }
+}
+
+/** A region the cloud really has (pinned list, src/config/regions.ts), with a hint at the closest names. */
+function checkRegion(cloud: CloudName, field: string, region: string, problems: Problems): void {
+  if (isKnownRegion(cloud, region)) return;
+  const close = closestRegions(cloud, region);
+  problems.add(field, region, `a ${cloud === 'azure' ? 'location' : 'region'} of ${cloud} (list reviewed ${REGIONS_REVIEWED}, src/config/regions.ts)${close.length > 0 ? `; closest: ${close.join(', ')}` : ''}`);
 }
 
 function checkNodePool(field: string, pool: NodePoolConfig, problems: Problems): void {
@@ -215,9 +383,11 @@ function checkInside(outerField: string, outer: Ipv4Cidr | undefined, ranges: Re
 function checkAws(config: AwsEnvironmentConfig, problems: Problems): void {
   const net = config.network;
   const azCount = config.availabilityZones.length;
-  const minAzs = config.environment === 'dev' ? 2 : 3;
+  checkRegion('aws', 'region', config.region, problems);
+  checkRegion('aws', 'stateBackend.region', config.stateBackend.region, problems);
+  const minAzs = config.tier === 'dev' ? 2 : 3;
   if (azCount < minAzs || azCount > 3) {
-    problems.add('availabilityZones', config.availabilityZones, `${minAzs === 2 ? '2 or 3' : 'exactly 3'} zones in ${config.environment}`);
+    problems.add('availabilityZones', config.availabilityZones, `${minAzs === 2 ? '2 or 3' : 'exactly 3'} zones in the ${config.tier} tier`);
   }
   config.availabilityZones.forEach((zone, i) => {
     if (!zone.startsWith(config.region)) {
@@ -239,16 +409,24 @@ function checkAws(config: AwsEnvironmentConfig, problems: Problems): void {
   checkInside('network.vpcCidr', vpc, subnets, problems);
   checkDisjoint(subnets, problems);
 
-  if (config.environment === 'prod' && net.natGateways !== 'one-per-az') {
-    problems.add('network.natGateways', net.natGateways, '"one-per-az" in prod, so losing a zone does not cut egress');
+  if (config.tier === 'prod' && net.natGateways !== 'one-per-az') {
+    problems.add('network.natGateways', net.natGateways, '"one-per-az" in the prod tier, so losing a zone does not cut egress');
   }
-  const minRetention = config.environment === 'prod' ? 365 : 30;
-  if (net.flowLogRetentionDays < minRetention) {
-    problems.add('network.flowLogRetentionDays', net.flowLogRetentionDays, `at least ${minRetention} days in ${config.environment}`);
+  // The bound is the compliance pack's (aws-log-group-protection, PCI-DSS 10.5.1), in every tier: config never admits what synth then refuses.
+  if (net.flowLogRetentionDays < LOG_RETENTION_MIN_DAYS) {
+    problems.add('network.flowLogRetentionDays', net.flowLogRetentionDays, `at least ${LOG_RETENTION_MIN_DAYS} days (PCI-DSS 10.5.1: a year of audit history; the compliance pack requires it in every tier)`);
   }
+  const trusted = new Set([config.accountId, ...config.trustedAccountIds]);
   config.adminPrincipals.forEach((arn, i) => {
-    if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/.test(arn)) {
+    const match = /^arn:aws[a-z-]*:iam::(\d{12}):(role|user)\/[\w+=,.@/-]+$/.exec(arn);
+    if (!match) {
       problems.add(`adminPrincipals[${i}]`, arn, 'an IAM role or user ARN');
+    } else if (!trusted.has(match[1])) {
+      problems.add(
+        `adminPrincipals[${i}]`,
+        arn,
+        `a principal of this environment's account ${config.accountId}${config.trustedAccountIds.length > 0 ? ` or of trustedAccountIds (${config.trustedAccountIds.join(', ')})` : ''}; list another account in trustedAccountIds to trust it explicitly`,
+      );
     }
   });
 
@@ -277,8 +455,9 @@ function checkStatePrefix(field: string, prefix: string, problems: Problems): vo
 
 function checkAzure(config: AzureEnvironmentConfig, problems: Problems): void {
   checkNodePool('systemNodePool', config.systemNodePool, problems);
-  if (config.environment !== 'dev' && config.systemNodePool.minSize < 2) {
-    problems.add('systemNodePool.minSize', config.systemNodePool.minSize, 'at least 2 outside dev, so CoreDNS and konnectivity survive a node loss');
+  checkRegion('azure', 'location', config.location, problems);
+  if (config.tier !== 'dev' && config.systemNodePool.minSize < 2) {
+    problems.add('systemNodePool.minSize', config.systemNodePool.minSize, `at least 2 in the ${config.tier} tier, so CoreDNS and konnectivity survive a node loss`);
   }
   const net = config.network;
   const vnet = problems.cidr('network.vnetCidr', net.vnetCidr);
@@ -339,7 +518,15 @@ function parseCidrQuietly(text: string): Ipv4Cidr | undefined {
   return typeof parsed === 'string' ? undefined : parsed;
 }
 
+/** GCP resource names derive from the cluster name; service account ids allow 30 characters. */
+const GCP_MAX_CLUSTER_NAME = 22;
+
 function checkGcp(config: GcpEnvironmentConfig, problems: Problems): void {
+  checkRegion('gcp', 'region', config.region, problems);
+  const cluster = `${config.namePrefix}-${config.name}`;
+  if (cluster.length > GCP_MAX_CLUSTER_NAME) {
+    problems.add('name', config.name, `a name that keeps the cluster name "<namePrefix>-<name>" within ${GCP_MAX_CLUSTER_NAME} characters (got "${cluster}", ${cluster.length}): GCP service account ids derived from it allow 30`);
+  }
   const net = config.network;
   const ranges: Array<[string, Ipv4Cidr | undefined]> = (
     ['nodesCidr', 'podsCidr', 'servicesCidr', 'masterCidr', 'proxyOnlyCidr'] as const
@@ -353,9 +540,20 @@ function checkGcp(config: GcpEnvironmentConfig, problems: Problems): void {
   if (proxy && proxy.prefixLength > 26) {
     problems.add('network.proxyOnlyCidr', proxy.text, 'a /26 or larger');
   }
+  const trusted = new Set([config.projectId, ...config.trustedProjectIds]);
   config.adminPrincipals.forEach((member, i) => {
     if (!/^(group|user|serviceAccount):[^@\s]+@[^@\s]+$/.test(member)) {
       problems.add(`adminPrincipals[${i}]`, member, 'an IAM member such as group:platform-admins@example.com');
+      return;
+    }
+    // A service account names its project; people and groups belong to the organisation's directory.
+    const project = /^serviceAccount:[^@]+@([a-z][a-z0-9-]{4,28}[a-z0-9])\.iam\.gserviceaccount\.com$/.exec(member)?.[1];
+    if (member.startsWith('serviceAccount:') && (!project || !trusted.has(project))) {
+      problems.add(
+        `adminPrincipals[${i}]`,
+        member,
+        `a service account of this environment's project ${config.projectId}${config.trustedProjectIds.length > 0 ? ` or of trustedProjectIds (${config.trustedProjectIds.join(', ')})` : ''} (<id>@<project>.iam.gserviceaccount.com); list another project in trustedProjectIds to trust it explicitly`,
+      );
     }
   });
   for (const [key, value] of Object.entries(config.tags)) {
@@ -375,68 +573,4 @@ function checkGcp(config: GcpEnvironmentConfig, problems: Problems): void {
     );
   }
   checkStatePrefix('stateBackend.prefix', state.prefix, problems);
-}
-
-/** A definition as registered in the environment table, before validation. */
-export interface EnvironmentDefinition {
-  readonly cloud: string;
-  readonly environment: string;
-  readonly config: unknown;
-}
-
-export interface Selection {
-  /** Clouds to synthesize; all when empty. */
-  readonly clouds?: readonly string[];
-  /** Environments to synthesize; all when empty. */
-  readonly environments?: readonly string[];
-}
-
-/**
- * Validates the selection and every selected definition. Throws a
- * ConfigError listing all problems; returns the typed configs otherwise.
- */
-export function loadEnvironments(definitions: readonly EnvironmentDefinition[], selection: Selection = {}): EnvironmentConfig[] {
-  const problems: ConfigProblem[] = [];
-  for (const cloud of selection.clouds ?? []) {
-    if (!(CLOUDS as readonly string[]).includes(cloud)) {
-      problems.push({ environment: '*', cloud, field: 'selection.cloud', value: cloud, allowed: `one of ${CLOUDS.join(', ')}` });
-    }
-  }
-  for (const environment of selection.environments ?? []) {
-    if (!(ENVIRONMENTS as readonly string[]).includes(environment)) {
-      problems.push({ environment, cloud: '*', field: 'selection.environment', value: environment, allowed: `one of ${ENVIRONMENTS.join(', ')}` });
-    }
-  }
-
-  const seen = new Set<string>();
-  const configs: EnvironmentConfig[] = [];
-  for (const definition of definitions) {
-    const wantedCloud = !selection.clouds?.length || selection.clouds.includes(definition.cloud);
-    const wantedEnvironment = !selection.environments?.length || selection.environments.includes(definition.environment);
-    if (!wantedCloud || !wantedEnvironment) continue;
-
-    const result = validateEnvironment(definition.config, definition);
-    problems.push(...result.problems);
-    if (!result.config) continue;
-    if (result.config.cloud !== definition.cloud || result.config.environment !== definition.environment) {
-      problems.push({
-        environment: definition.environment,
-        cloud: definition.cloud,
-        field: 'cloud/environment',
-        value: `${result.config.cloud}/${result.config.environment}`,
-        allowed: `the key it is registered under (${definition.cloud}/${definition.environment})`,
-      });
-      continue;
-    }
-    const key = `${definition.cloud}/${definition.environment}`;
-    if (seen.has(key)) {
-      problems.push({ environment: definition.environment, cloud: definition.cloud, field: '(definition)', value: key, allowed: 'one definition per cloud and environment' });
-    }
-    seen.add(key);
-    configs.push(result.config);
-  }
-  if (problems.length > 0) {
-    throw new ConfigError(problems);
-  }
-  return configs;
 }

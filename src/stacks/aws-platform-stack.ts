@@ -32,13 +32,13 @@ export class AwsPlatformStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: AwsPlatformStackProps) {
     super(scope, id);
     const { config } = props;
-    configureBackend(this, config, 'platform');
+    configureBackend(this, config);
 
     new AwsProvider(this, 'aws', {
       region: config.region,
       // Refuse to run against any other account, whatever credentials are loaded.
       allowedAccountIds: [config.accountId],
-      defaultTags: [{ tags: { ...config.tags, environment: config.environment, 'managed-by': 'cdktf' } }],
+      defaultTags: [{ tags: { ...config.tags, environment: config.name, tier: config.tier, 'managed-by': 'cdktf' } }],
     });
 
     const net = config.network;

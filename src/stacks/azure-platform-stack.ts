@@ -37,7 +37,7 @@ export class AzurePlatformStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: AzurePlatformStackProps) {
     super(scope, id);
     const { config } = props;
-    configureBackend(this, config, 'platform');
+    configureBackend(this, config);
 
     new AzurermProvider(this, 'azurerm', {
       // Soft-deleted keys and vaults are never purged by a destroy: recovery stays possible.
@@ -73,10 +73,10 @@ export class AzurePlatformStack extends TerraformStack {
       // 365 days everywhere (no Azure retention field in config): PCI-DSS 10.5.1.
       logRetentionDays: 365,
       // Dev trades the uptime SLA for cost; every other environment gets the Standard tier.
-      skuTier: config.environment === 'dev' ? 'Free' : 'Standard',
+      skuTier: config.tier === 'dev' ? 'Free' : 'Standard',
       publicEndpoint: config.publicApiEndpoint.enabled ? { authorizedIpRanges: config.publicApiEndpoint.allowedCidrs } : undefined,
       imageMirror: config.platformImageMirror,
-      tags: { ...config.tags, environment: config.environment, 'managed-by': 'cdktf' },
+      tags: { ...config.tags, environment: config.name, tier: config.tier, 'managed-by': 'cdktf' },
     });
     this.contract = this.platform.contract;
   }

@@ -30,7 +30,7 @@ export function baselineProps(config: EnvironmentConfig, cluster: ClusterContrac
     // EKS ingress: ALBs carry the WAF and TLS policy from the contract's annotations.
     awsLoadBalancerController: cluster.cloud === 'aws' ? { vpcId: cluster.networkId, region: cluster.region } : undefined,
     // Development clusters carry no production load: smaller requests, same controls and replicas.
-    sizing: config.environment === 'dev' ? 'minimal' : 'production',
+    sizing: config.tier === 'dev' ? 'minimal' : 'production',
   };
 }
 
@@ -45,7 +45,7 @@ export class BaselineStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: BaselineStackProps) {
     super(scope, id);
     const { config, cluster } = props;
-    configureBackend(this, config, 'baseline');
+    configureBackend(this, config);
 
     const exec = {
       apiVersion: cluster.access.exec.apiVersion,

@@ -6,13 +6,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AzurermBackend, GcsBackend, LocalBackend, S3Backend, type TerraformStack } from 'cdktf';
 import { BOOTSTRAP_STATE_PREFIX, type EnvironmentConfig } from '../config/schema';
-import type { StateBackendGroup } from '../config/state-backends';
+import { stateObject, type StateBackendGroup } from '../config/state-backends';
 
 export type StackRole = 'platform' | 'baseline';
 
-/** `<cloud>-<env>-<role>`, so `cdktf deploy 'aws-prod-*'` selects one environment. */
-export function stackName(config: Pick<EnvironmentConfig, 'cloud' | 'environment'>, role: StackRole): string {
-  return `${config.cloud}-${config.environment}-${role}`;
+/** `<cloud>-<name>-<role>`, so `cdktf deploy 'aws-prod-eu-west-1-*'` selects one environment. */
+export function stackName(config: Pick<EnvironmentConfig, 'cloud' | 'name'>, role: StackRole): string {
+  return `${config.cloud}-${config.name}-${role}`;
 }
 
 /**
@@ -31,14 +31,14 @@ export function stateStackName(group: Pick<StateBackendGroup, 'cloud' | 'scopeId
  * environment: the plan jobs (and drift) run in `<cloud>-<env>-plan`, the
  * deploy jobs in `<cloud>-<env>` (platform) and `<cloud>-<env>-baseline`.
  */
-export function githubEnvironments(config: Pick<EnvironmentConfig, 'cloud' | 'environment'>): { plan: string[]; deploy: string[] } {
-  const base = `${config.cloud}-${config.environment}`;
+export function githubEnvironments(config: Pick<EnvironmentConfig, 'cloud' | 'name'>): { plan: string[]; deploy: string[] } {
+  const base = `${config.cloud}-${config.name}`;
   return { plan: [`${base}-plan`], deploy: [base, `${base}-baseline`] };
 }
 
 /** Name of the environment's cluster and the prefix of its resources. */
-export function clusterName(config: Pick<EnvironmentConfig, 'namePrefix' | 'environment'>): string {
-  return `${config.namePrefix}-${config.environment}`;
+export function clusterName(config: Pick<EnvironmentConfig, 'namePrefix' | 'name'>): string {
+  return `${config.namePrefix}-${config.name}`;
 }
 
 /**
@@ -66,17 +66,19 @@ export function writeTerraformVersions(outdir: string): void {
 }
 
 /**
- * Remote state for one stack, one state object per stack inside the
- * environment's backend. Every backend encrypts at rest and locks.
+ * Remote state for one stack inside the environment's backend: the object key
+ * is derived from the stack's own name (`<prefix>/<stack>.tfstate`, see
+ * `stateObject`), so every stack, including one of a library user's own, gets
+ * its own state object. Every backend encrypts at rest and locks.
  */
-export function configureBackend(stack: TerraformStack, config: EnvironmentConfig, role: StackRole): void {
-  const name = stackName(config, role);
+export function configureBackend(stack: TerraformStack, config: EnvironmentConfig): void {
+  const { key } = stateObject(config, stack.node.id);
   switch (config.cloud) {
     case 'aws': {
       // PCI-DSS 3.5.1: state holds secrets, so SSE-KMS with a customer-managed key.
       new S3Backend(stack, {
         bucket: config.stateBackend.bucket,
-        key: `${config.stateBackend.key}/${name}.tfstate`,
+        key,
         region: config.stateBackend.region,
         encrypt: true,
         kmsKeyId: config.stateBackend.kmsKeyId,
@@ -91,7 +93,7 @@ export function configureBackend(stack: TerraformStack, config: EnvironmentConfi
         resourceGroupName: config.stateBackend.resourceGroupName,
         storageAccountName: config.stateBackend.storageAccountName,
         containerName: config.stateBackend.containerName,
-        key: `${config.stateBackend.key}/${name}.tfstate`,
+        key,
         subscriptionId: config.subscriptionId,
         tenantId: config.tenantId,
         useAzureadAuth: true,
@@ -101,7 +103,7 @@ export function configureBackend(stack: TerraformStack, config: EnvironmentConfi
       // PCI-DSS 3.5.1: state objects encrypted with a customer-managed Cloud KMS key.
       new GcsBackend(stack, {
         bucket: config.stateBackend.bucket,
-        prefix: `${config.stateBackend.prefix}/${name}`,
+        prefix: key,
         kmsEncryptionKey: config.stateBackend.kmsEncryptionKey,
       });
       break;

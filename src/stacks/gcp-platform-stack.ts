@@ -32,16 +32,16 @@ export class GcpPlatformStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: GcpPlatformStackProps) {
     super(scope, id);
     const { config } = props;
-    configureBackend(this, config, 'platform');
+    configureBackend(this, config);
 
-    const labels = { ...config.tags, environment: config.environment, 'managed-by': 'cdktf' };
+    const labels = { ...config.tags, environment: config.name, tier: config.tier, 'managed-by': 'cdktf' };
     const provider = new GoogleProvider(this, 'google', { project: config.projectId, region: config.region });
     // Every labelled resource carries cost centre, classification and environment. Set through an
     // override because cdktf snake-cases map keys inside provider blocks (cost-center -> cost_center).
     provider.addOverride('default_labels', labels);
 
     const net = config.network;
-    const isDev = config.environment === 'dev';
+    const isDev = config.tier === 'dev';
     // Google Groups for RBAC lives in the admins' Workspace/Cloud Identity domain.
     const groupDomain = config.adminPrincipals.find((m) => m.startsWith('group:'))?.split('@')[1];
     this.platform = new GcpPlatform(this, 'platform', {
@@ -62,7 +62,7 @@ export class GcpPlatformStack extends TerraformStack {
       adminPrincipals: config.adminPrincipals,
       rbacSecurityGroup: groupDomain ? `gke-security-groups@${groupDomain}` : undefined,
       // Prod takes upgrades only after they have soaked in the REGULAR channel.
-      releaseChannel: config.environment === 'prod' ? 'STABLE' : 'REGULAR',
+      releaseChannel: config.tier === 'prod' ? 'STABLE' : 'REGULAR',
       publicEndpoint: config.publicApiEndpoint.enabled ? { authorizedCidrs: config.publicApiEndpoint.allowedCidrs } : undefined,
       // Dev samples half the flows (cost); every other environment logs every flow.
       flowLogs: { flowSampling: isDev ? 0.5 : 1 },

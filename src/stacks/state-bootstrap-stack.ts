@@ -57,7 +57,9 @@ function sharedTags(configs: readonly EnvironmentConfig[]): Record<string, strin
   for (const [key, value] of Object.entries(first.tags)) {
     if (rest.every((c) => c.tags[key] === value)) tags[key] = value;
   }
-  return { ...tags, environment: configs.map((c) => c.environment).join('-'), purpose: 'terraform-state', 'managed-by': 'cdktf' };
+  // Tag and label values allow 63 characters on GCP: a long list of names becomes a count.
+  const names = configs.map((c) => c.name).join('-');
+  return { ...tags, environment: names.length <= 63 ? names : `${configs.length}-environments`, purpose: 'terraform-state', 'managed-by': 'cdktf' };
 }
 
 export class StateBootstrapStack extends TerraformStack {
@@ -87,7 +89,7 @@ export class StateBootstrapStack extends TerraformStack {
       allowedAccountIds: [accountId],
       defaultTags: [{ tags }],
     });
-    const roleName = (config: AwsEnvironmentConfig, which: 'plan' | 'deploy') => `${config.namePrefix}-ci-${config.environment}-${which}`;
+    const roleName = (config: AwsEnvironmentConfig, which: 'plan' | 'deploy') => `${config.namePrefix}-ci-${config.name}-${which}`;
     const roleArn = (config: AwsEnvironmentConfig, which: 'plan' | 'deploy') => `arn:aws:iam::${accountId}:role/${roleName(config, which)}`;
     const storage = new AwsStateBucket(this, 'state', {
       bucketName: state.bucket,
@@ -99,7 +101,7 @@ export class StateBootstrapStack extends TerraformStack {
     const oidc = new GithubOidcProvider(this, 'github-oidc');
     for (const config of environments) {
       const gh = githubEnvironments(config);
-      const roles = new CiRoles(this, `ci-${config.environment}`, {
+      const roles = new CiRoles(this, `ci-${config.name}`, {
         accountId,
         oidcProvider: oidc,
         repository: config.ci.githubRepository,
@@ -112,8 +114,8 @@ export class StateBootstrapStack extends TerraformStack {
         platformRolePrefix: `${clusterName(config)}-`,
         attachablePolicyArns: [CLUSTER_MANAGED_POLICY, ...NODE_MANAGED_POLICIES, EBS_CSI_MANAGED_POLICY, VPC_CNI_MANAGED_POLICY],
       });
-      new TerraformOutput(this, `${config.environment}-plan-role-arn`, { value: roles.planRoleArn, description: `vars.PLAN_ROLE_ARN of GitHub environment ${gh.plan.join(', ')}` });
-      new TerraformOutput(this, `${config.environment}-deploy-role-arn`, { value: roles.deployRoleArn, description: `vars.DEPLOY_ROLE_ARN of GitHub environments ${gh.deploy.join(', ')}` });
+      new TerraformOutput(this, `${config.name}-plan-role-arn`, { value: roles.planRoleArn, description: `vars.PLAN_ROLE_ARN of GitHub environment ${gh.plan.join(', ')}` });
+      new TerraformOutput(this, `${config.name}-deploy-role-arn`, { value: roles.deployRoleArn, description: `vars.DEPLOY_ROLE_ARN of GitHub environments ${gh.deploy.join(', ')}` });
     }
   }
 
@@ -152,8 +154,8 @@ export class StateBootstrapStack extends TerraformStack {
     });
     for (const config of environments) {
       const gh = githubEnvironments(config);
-      const identities = new CiIdentities(this, `ci-${config.environment}`, {
-        namePrefix: `id-${config.namePrefix}-ci-${config.environment}`,
+      const identities = new CiIdentities(this, `ci-${config.name}`, {
+        namePrefix: `id-${config.namePrefix}-ci-${config.name}`,
         resourceGroupName: resourceGroup.name,
         location: config.location,
         subscriptionScope: `/subscriptions/${subscriptionId}`,
@@ -163,8 +165,8 @@ export class StateBootstrapStack extends TerraformStack {
         stateContainerScope: storage.containerScope,
         tags,
       });
-      new TerraformOutput(this, `${config.environment}-plan-client-id`, { value: identities.planClientId, description: `vars.AZURE_CLIENT_ID of GitHub environment ${gh.plan.join(', ')}` });
-      new TerraformOutput(this, `${config.environment}-deploy-client-id`, { value: identities.deployClientId, description: `vars.AZURE_CLIENT_ID of GitHub environments ${gh.deploy.join(', ')}` });
+      new TerraformOutput(this, `${config.name}-plan-client-id`, { value: identities.planClientId, description: `vars.AZURE_CLIENT_ID of GitHub environment ${gh.plan.join(', ')}` });
+      new TerraformOutput(this, `${config.name}-deploy-client-id`, { value: identities.deployClientId, description: `vars.AZURE_CLIENT_ID of GitHub environments ${gh.deploy.join(', ')}` });
     }
   }
 
@@ -198,21 +200,21 @@ export class StateBootstrapStack extends TerraformStack {
     new TerraformOutput(this, 'workload-identity-provider', { value: pool.providerName, description: 'vars.GCP_WORKLOAD_IDENTITY_PROVIDER of every GitHub environment of this project' });
     for (const config of environments) {
       const gh = githubEnvironments(config);
-      const accounts = new CiServiceAccounts(this, `ci-${config.environment}`, {
+      const accounts = new CiServiceAccounts(this, `ci-${config.name}`, {
         project: projectId,
         pool,
         repository: config.ci.githubRepository,
         planEnvironments: gh.plan,
         deployEnvironments: gh.deploy,
-        planAccountId: `ci-${config.environment}-plan`,
-        deployAccountId: `ci-${config.environment}-deploy`,
+        planAccountId: `ci-${config.name}-plan`,
+        deployAccountId: `ci-${config.name}-deploy`,
         state: { bucketName: bucket.bucketName, prefix: config.stateBackend.prefix },
         stateKeyRingId: bucket.keyRing.keyRingId,
         grantableRoles: [...NODE_SERVICE_ACCOUNT_ROLES, CLUSTER_VIEWER_ROLE, KMS_VIEWER_ROLE],
         dependsOn: services.enabled,
       });
-      new TerraformOutput(this, `${config.environment}-plan-service-account`, { value: accounts.planEmail, description: `vars.GCP_PLAN_SERVICE_ACCOUNT of GitHub environment ${gh.plan.join(', ')}` });
-      new TerraformOutput(this, `${config.environment}-deploy-service-account`, { value: accounts.deployEmail, description: `vars.GCP_DEPLOY_SERVICE_ACCOUNT of GitHub environments ${gh.deploy.join(', ')}` });
+      new TerraformOutput(this, `${config.name}-plan-service-account`, { value: accounts.planEmail, description: `vars.GCP_PLAN_SERVICE_ACCOUNT of GitHub environment ${gh.plan.join(', ')}` });
+      new TerraformOutput(this, `${config.name}-deploy-service-account`, { value: accounts.deployEmail, description: `vars.GCP_DEPLOY_SERVICE_ACCOUNT of GitHub environments ${gh.deploy.join(', ')}` });
     }
   }
 }

@@ -31,7 +31,7 @@ import {
 } from '../../src/compliance';
 import { aksNodeMetadata } from '../../src/compliance/rules/azure/aks-node-metadata';
 
-const PROJECT = { name: 'regulated-k8s-platform', version: '0.1.0', commit: '0123456789abcdef0123456789abcdef01234567' };
+const PROJECT = { name: 'regulated-k8s-platform', version: '0.1.0', commit: '0123456789abcdef0123456789abcdef01234567', workingTree: 'clean' as const };
 const FLOW_LOG_REASON = 'The proxy-only range is reserved for Envoy proxies and carries no workload traffic to record.';
 /** A Cloud KMS crypto key id, as config stateBackend.kmsEncryptionKey carries it. */
 const STATE_KEY = 'projects/finplat-dev-0001/locations/europe-west2/keyRings/tfstate/cryptoKeys/state';

@@ -12,9 +12,9 @@ import {
   validateSchema,
   type UpstreamChart,
 } from '../../scripts/check-helm-values';
-import { awsDev, awsProd, awsStaging } from '../../src/config/environments/aws';
-import { azureDev, azureProd, azureStaging } from '../../src/config/environments/azure';
-import { gcpDev, gcpProd, gcpStaging } from '../../src/config/environments/gcp';
+import { awsDev, awsProd, awsStaging } from '../helpers/environments';
+import { azureDev, azureProd, azureStaging } from '../helpers/environments';
+import { gcpDev, gcpProd, gcpStaging } from '../helpers/environments';
 import { baselineChartValues } from '../../src/constructs/baseline/security-baseline';
 
 const UPSTREAM_DIR = '/work/shared/upstream';

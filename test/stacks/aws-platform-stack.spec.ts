@@ -3,14 +3,14 @@
  * config -> props mapping, the environment differences that come only from
  * config values, the cluster contract, and the opt-outs prod refuses.
  */
-import { awsDev, awsProd } from '../../src/config/environments/aws';
+import { awsDev, awsProd } from '../helpers/environments';
 import type { AwsEnvironmentConfig } from '../../src/config/schema';
 import { formatProblem, validateEnvironment } from '../../src/config/validate';
 import { AwsPlatformStack } from '../../src/stacks/aws-platform-stack';
 import { type Json, resources as all, synthStack } from '../helpers/terraform-json';
 
 const build = (config: AwsEnvironmentConfig): { stack: AwsPlatformStack; json: Json } =>
-  synthStack((app) => new AwsPlatformStack(app, `aws-${config.environment}-platform`, { config }), { stackTraces: false });
+  synthStack((app) => new AwsPlatformStack(app, `aws-${config.name}-platform`, { config }), { stackTraces: false });
 
 // Asserts (expect) rather than throws, unlike the shared helpers: kept as this spec had it.
 const one = (json: Json, type: string): Json => {
@@ -33,12 +33,12 @@ describe.each([
     expect(json.provider.aws[0]).toMatchObject({
       region: 'eu-west-1',
       allowed_account_ids: [config.accountId],
-      default_tags: [{ tags: { ...config.tags, environment: config.environment, 'managed-by': 'cdktf' } }],
+      default_tags: [{ tags: { ...config.tags, environment: config.name, 'managed-by': 'cdktf' } }],
     });
   });
 
   it('stores state in the environment\'s encrypted S3 backend', () => {
-    expect(json.terraform.backend.s3).toMatchObject({ key: `aws/${config.environment}/aws-${config.environment}-platform.tfstate`, encrypt: true });
+    expect(json.terraform.backend.s3).toMatchObject({ key: `aws/${config.name}/aws-${config.name}-platform.tfstate`, encrypt: true });
   });
 
   it('spreads every subnet tier across the configured zones, none mapping public IPs', () => {
@@ -50,7 +50,7 @@ describe.each([
 
   it('creates a private-only EKS cluster named from config, in the intra subnets', () => {
     const cluster = one(json, 'aws_eks_cluster');
-    expect(cluster.name).toBe(`finplat-${config.environment}`);
+    expect(cluster.name).toBe(`finplat-${config.name}`);
     expect(cluster.version).toBe(config.kubernetesVersion);
     expect(cluster.vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: false });
     for (const id of cluster.vpc_config.subnet_ids) expect(id).toContain('_intra-');
@@ -78,7 +78,7 @@ describe.each([
 
   it('keeps flow, control-plane and WAF logs encrypted for the configured retention', () => {
     const groups = all(json, 'aws_cloudwatch_log_group');
-    expect(groups.map((g) => g.name).sort()).toEqual(['/aws/eks/finplat-' + config.environment + '/cluster', `/aws/vpc/finplat-${config.environment}/flow-logs`, `aws-waf-logs-finplat-${config.environment}`].sort());
+    expect(groups.map((g) => g.name).sort()).toEqual(['/aws/eks/finplat-' + config.name + '/cluster', `/aws/vpc/finplat-${config.name}/flow-logs`, `aws-waf-logs-finplat-${config.name}`].sort());
     for (const g of groups) {
       expect(g.retention_in_days).toBe(config.network.flowLogRetentionDays);
       expect(g.kms_key_id).toContain('aws_kms_key.platform_logs-key');
@@ -149,7 +149,7 @@ describe.each([
     });
 
     it('gives aws-node its own role with AmazonEKS_CNI_Policy, carried by the vpc-cni add-on', () => {
-      const [cniRoleKey] = roleNamed(`finplat-${config.environment}-vpc-cni`);
+      const [cniRoleKey] = roleNamed(`finplat-${config.name}-vpc-cni`);
       expect(attachedTo(cniRoleKey)).toEqual(['arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy']);
       const [, vpcCni] = addon('vpc-cni');
       expect(vpcCni.pod_identity_association).toEqual([{ role_arn: `\${aws_iam_role.${cniRoleKey}.arn}`, service_account: 'aws-node' }]);
@@ -158,7 +158,7 @@ describe.each([
 
     it('scopes the CNI role trust to Pod Identity for kube-system/aws-node of this cluster and account', () => {
       const [clusterKey] = Object.keys(json.resource.aws_eks_cluster as Record<string, Json>);
-      const [, role] = roleNamed(`finplat-${config.environment}-vpc-cni`);
+      const [, role] = roleNamed(`finplat-${config.name}-vpc-cni`);
       const [trust, ...rest] = (JSON.parse(role.assume_role_policy) as Json).Statement as Json[];
       expect(rest).toHaveLength(0);
       expect(trust).toEqual({
@@ -177,7 +177,7 @@ describe.each([
     });
 
     it('binds the EBS CSI role through the aws-ebs-csi-driver add-on, with no duplicate standalone association', () => {
-      const [ebsRoleKey, ebsRole] = roleNamed(`finplat-${config.environment}-ebs-csi`);
+      const [ebsRoleKey, ebsRole] = roleNamed(`finplat-${config.name}-ebs-csi`);
       const [, ebsCsi] = addon('aws-ebs-csi-driver');
       expect(ebsCsi.pod_identity_association).toEqual([{ role_arn: `\${aws_iam_role.${ebsRoleKey}.arn}`, service_account: 'ebs-csi-controller-sa' }]);
       expect(JSON.parse(ebsRole.assume_role_policy).Statement[0].Condition.StringEquals).toMatchObject({
@@ -205,7 +205,7 @@ describe.each([
     expect(c.access.exec).toEqual({
       apiVersion: 'client.authentication.k8s.io/v1beta1',
       command: 'aws',
-      args: ['eks', 'get-token', '--cluster-name', `finplat-${config.environment}`, '--region', 'eu-west-1'],
+      args: ['eks', 'get-token', '--cluster-name', `finplat-${config.name}`, '--region', 'eu-west-1'],
     });
     expect(c.vaultUnseal.seal).toBe('awskms');
     expect(c.vaultUnseal.sealConfig.region).toBe('eu-west-1');
@@ -262,7 +262,7 @@ describe('opt-outs prod refuses', () => {
 
   it('rejects a public API endpoint in prod (config validation)', () => {
     expect(problems({ ...awsProd, publicApiEndpoint: { enabled: true, allowedCidrs: ['203.0.113.0/24'] } })).toEqual([
-      expect.stringContaining('publicApiEndpoint.enabled: got true; allowed: false in prod'),
+      expect.stringContaining('publicApiEndpoint.enabled: got true; allowed: false in the prod tier'),
     ]);
   });
 
@@ -274,7 +274,7 @@ describe('opt-outs prod refuses', () => {
 
   it('rejects flow-log retention under 365 days in prod (config validation)', () => {
     expect(problems({ ...awsProd, network: { ...awsProd.network, flowLogRetentionDays: 90 } })).toEqual([
-      expect.stringContaining('network.flowLogRetentionDays: got 90; allowed: at least 365 days in prod'),
+      expect.stringContaining('network.flowLogRetentionDays: got 90; allowed: at least 365 days'),
     ]);
   });
 

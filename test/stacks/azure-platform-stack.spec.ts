@@ -1,4 +1,4 @@
-import { azureDev, azureProd } from '../../src/config/environments/azure';
+import { azureDev, azureProd } from '../helpers/environments';
 import type { AzureEnvironmentConfig } from '../../src/config/schema';
 import { BASELINE_SERVICE_ACCOUNTS, SECURITY_POOL_PLACEMENT } from '../../src/constructs/contract';
 import { CONTROL_PLANE_LOG_CATEGORIES } from '../../src/constructs/azure/cluster';
@@ -6,7 +6,7 @@ import { AzurePlatformStack } from '../../src/stacks/azure-platform-stack';
 import { type Json, named as one, resolve, resources as all, synthStack } from '../helpers/terraform-json';
 
 const synth = (config: AzureEnvironmentConfig): { stack: AzurePlatformStack; json: Json } =>
-  synthStack((app) => new AzurePlatformStack(app, `azure-${config.environment}-platform`, { config }));
+  synthStack((app) => new AzurePlatformStack(app, `azure-${config.name}-platform`, { config }));
 
 describe.each([
   ['dev', azureDev],

@@ -1,4 +1,4 @@
-import { gcpDev, gcpProd } from '../../src/config/environments/gcp';
+import { gcpDev, gcpProd } from '../helpers/environments';
 import type { GcpEnvironmentConfig } from '../../src/config/schema';
 import { BASELINE_SERVICE_ACCOUNTS, SECURITY_POOL_PLACEMENT } from '../../src/constructs/contract';
 import { CLUSTER_LOG_COMPONENTS } from '../../src/constructs/gcp/cluster';
@@ -8,7 +8,7 @@ import { GcpPlatformStack } from '../../src/stacks/gcp-platform-stack';
 import { type Json, named as one, resolve, resources as all, synthStack } from '../helpers/terraform-json';
 
 const synth = (config: GcpEnvironmentConfig): { stack: GcpPlatformStack; json: Json } =>
-  synthStack((app) => new GcpPlatformStack(app, `gcp-${config.environment}-platform`, { config }));
+  synthStack((app) => new GcpPlatformStack(app, `gcp-${config.name}-platform`, { config }));
 
 describe.each([
   ['dev', gcpDev],
@@ -26,7 +26,7 @@ describe.each([
     const provider = json.provider.google[0];
     expect(provider.project).toBe(config.projectId);
     expect(provider.region).toBe(config.region);
-    expect(provider.default_labels).toEqual({ ...config.tags, environment: env, 'managed-by': 'cdktf' });
+    expect(provider.default_labels).toEqual({ ...config.tags, environment: env, tier: config.tier, 'managed-by': 'cdktf' });
     expect(Object.keys(provider.default_labels)).toContain('cost-center');
     expect(json.terraform.backend.gcs).toMatchObject({ bucket: config.stateBackend.bucket, prefix: `gcp/${env}/gcp-${env}-platform` });
   });
@@ -263,6 +263,6 @@ describe('GcpPlatformStack opt-outs', () => {
   });
 
   it('rejects a name prefix too long for service account ids', () => {
-    expect(() => synth({ ...gcpDev, namePrefix: 'finplatformteam' , environment: 'staging' })).toThrow('gcp platform: name must be at most 22 characters');
+    expect(() => synth({ ...gcpDev, namePrefix: 'finplatformteam' , name: 'staging', tier: 'staging' })).toThrow('gcp platform: name must be at most 22 characters');
   });
 });

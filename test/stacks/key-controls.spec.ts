@@ -1,3 +1,4 @@
+import { REFERENCE_DEFINITIONS } from '../helpers/environments';
 /**
  * The controls that matter most, asserted per cloud for dev and prod with
  * cdktf's jest matchers over the synthesized platform and baseline stacks.
@@ -14,9 +15,9 @@ import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-poo
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { buildEnvironment } from '../../src/app';
-import { ENVIRONMENT_DEFINITIONS, loadEnvironments, type EnvironmentConfig } from '../../src/config';
+import { loadEnvironments, type EnvironmentConfig } from '../../src/config';
 
-const configs = loadEnvironments(ENVIRONMENT_DEFINITIONS, { environments: ['dev', 'prod'] });
+const configs = loadEnvironments(REFERENCE_DEFINITIONS, { environments: ['dev', 'prod'] });
 
 function synthesize(config: EnvironmentConfig): { platform: string; baseline: string } {
   const app = Testing.app();
@@ -26,7 +27,7 @@ function synthesize(config: EnvironmentConfig): { platform: string; baseline: st
 
 const SECURITY_TAINT = 'workload=security:NoSchedule';
 
-describe.each(configs.map((c) => [`${c.cloud}-${c.environment}`, c] as const))('%s key controls', (_name, config) => {
+describe.each(configs.map((c) => [`${c.cloud}-${c.name}`, c] as const))('%s key controls', (_name, config) => {
   let platform: string;
   let baseline: string;
   beforeAll(() => {

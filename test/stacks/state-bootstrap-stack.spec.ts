@@ -1,3 +1,4 @@
+import { REFERENCE_DEFINITIONS } from '../helpers/environments';
 /**
  * The state bootstrap stacks: the state storage with exactly the properties of
  * docs/runbooks.md section 1, the CI identity federation of the workflow, the
@@ -10,10 +11,10 @@ import { join } from 'node:path';
 import { TerraformStack, Testing } from 'cdktf';
 import type { Construct } from 'constructs';
 import { applyCompliancePacks } from '../../src/compliance';
-import { ENVIRONMENT_DEFINITIONS, loadEnvironments, stateBackendGroups, type StateBackendGroup } from '../../src/config';
-import { awsDev, awsProd, awsStaging } from '../../src/config/environments/aws';
-import { azureDev, azureProd } from '../../src/config/environments/azure';
-import { gcpDev, gcpProd } from '../../src/config/environments/gcp';
+import { loadEnvironments, stateBackendGroups, type StateBackendGroup } from '../../src/config';
+import { awsDev, awsProd, awsStaging } from '../helpers/environments';
+import { azureDev, azureProd } from '../helpers/environments';
+import { gcpDev, gcpProd } from '../helpers/environments';
 import { STATE_LOG_BUCKET_SUFFIX, type AwsEnvironmentConfig, type EnvironmentConfig } from '../../src/config/schema';
 import { ConfigError, formatProblem, validateEnvironment } from '../../src/config/validate';
 import { CiRoles, GithubOidcProvider, type CiRolesProps } from '../../src/constructs/aws/ci-roles';
@@ -28,7 +29,7 @@ import { StateBootstrapStack } from '../../src/stacks/state-bootstrap-stack';
 import { type Json, named, only, resources as all, synthStack } from '../helpers/terraform-json';
 
 const REPO = 'example-org/regulated-k8s-platform';
-const GROUPS = stateBackendGroups(loadEnvironments(ENVIRONMENT_DEFINITIONS));
+const GROUPS = stateBackendGroups(loadEnvironments(REFERENCE_DEFINITIONS));
 const group = (name: string): StateBackendGroup => {
   const found = GROUPS.find((g) => stateStackName(g) === name);
   if (!found) throw new Error(`no state backend group ${name}`);
@@ -46,15 +47,16 @@ const migrated = <C extends EnvironmentConfig>(config: C): C => ({ ...config, st
 describe('state bootstrap stacks: one per account / subscription / project holding state', () => {
   it('names each after what holds the state, lowercase and DNS-safe', () => {
     expect(GROUPS.map(stateStackName)).toEqual([
+      // In the order of the fleet's files: dev.yaml, prod.yaml, staging.yaml.
       'aws-state-111111111111',
-      'aws-state-222222222222',
       'aws-state-333333333333',
+      'aws-state-222222222222',
       'azure-state-11111111-1111-4111-8111-111111111111',
-      'azure-state-22222222-2222-4222-8222-222222222222',
       'azure-state-33333333-3333-4333-8333-333333333333',
+      'azure-state-22222222-2222-4222-8222-222222222222',
       'gcp-state-finplat-dev-0001',
-      'gcp-state-finplat-staging-0001',
       'gcp-state-finplat-prod-0001',
+      'gcp-state-finplat-staging-0001',
     ]);
     for (const g of GROUPS) expect(stateStackName(g)).toMatch(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/);
     expect(stateStackName({ cloud: 'azure', scopeId: 'AAAAAAAA-1111-4111-8111-111111111111' })).toBe('azure-state-aaaaaaaa-1111-4111-8111-111111111111');
@@ -517,7 +519,7 @@ describe('state bootstrap configuration', () => {
     [azureDev, 'stateBackend.key', 'azure/dev'],
     [gcpDev, 'stateBackend.prefix', 'gcp/dev'],
   ])('rejects a state prefix inside bootstrap/ or with a wildcard (%#)', (config, field, _ok) => {
-    const label = `${config.cloud}/${config.environment}`;
+    const label = `${config.cloud}/${config.name}`;
     expect(problems(patch(config, field, 'bootstrap/x'))).toEqual([
       `config error: [${label}] ${field}: got "bootstrap/x"; allowed: a prefix outside bootstrap/ (the state bootstrap stack's own state lives there)`,
     ]);
@@ -598,14 +600,14 @@ describe('state bootstrap configuration', () => {
     });
 
     it('rejects Azure environments of one subscription that disagree on the state VNet', () => {
-      const staging = { ...azureDev, environment: 'staging' as const, stateBackend: { ...azureDev.stateBackend, key: 'azure/staging', vnetCidr: '10.254.0.16/28' } };
+      const staging = { ...azureDev, name: 'staging', tier: 'staging' as const, stateBackend: { ...azureDev.stateBackend, key: 'azure/staging', vnetCidr: '10.254.0.16/28' } };
       expect(groupProblems([azureDev, staging])).toEqual([
         `config error: [azure/staging] stateBackend.vnetCidr: got "10.254.0.16/28"; allowed: "10.254.0.0/28", as azure/dev, which keeps its state in the same subscription ${azureDev.subscriptionId} (one state backend per subscription: its bootstrap stack creates exactly one)`,
       ]);
     });
 
     it('rejects GCP environments of one project that disagree on the state key', () => {
-      const staging = { ...gcpDev, environment: 'staging' as const, stateBackend: { ...gcpDev.stateBackend, prefix: 'gcp/staging', kmsEncryptionKey: `${gcpDev.stateBackend.kmsEncryptionKey}2` } };
+      const staging = { ...gcpDev, name: 'staging', tier: 'staging' as const, stateBackend: { ...gcpDev.stateBackend, prefix: 'gcp/staging', kmsEncryptionKey: `${gcpDev.stateBackend.kmsEncryptionKey}2` } };
       expect(groupProblems([gcpDev, staging])).toEqual([
         `config error: [gcp/staging] stateBackend.kmsEncryptionKey: got "${gcpDev.stateBackend.kmsEncryptionKey}2"; allowed: "${gcpDev.stateBackend.kmsEncryptionKey}", as gcp/dev, which keeps its state in the same project finplat-dev-0001 (one state backend per project: its bootstrap stack creates exactly one)`,
       ]);

@@ -1,5 +1,5 @@
 import { Lazy } from 'cdktf';
-import { awsDev, awsProd } from '../../../src/config/environments/aws';
+import { awsDev, awsProd } from '../../helpers/environments';
 import type { AwsEnvironmentConfig } from '../../../src/config/schema';
 import { baselineImages } from '../../../src/constructs/baseline/security-baseline';
 import { mirroredRepositoryPaths } from '../../../src/constructs/aws/platform';

@@ -1,5 +1,5 @@
 import { Lazy } from 'cdktf';
-import { azureDev, azureProd } from '../../../src/config/environments/azure';
+import { azureDev, azureProd } from '../../helpers/environments';
 import type { AzureEnvironmentConfig } from '../../../src/config/schema';
 import { MirrorRegistry, type MirrorRegistryProps, acrMirrorRegistryName } from '../../../src/constructs/azure/registry';
 import { AzurePlatformStack } from '../../../src/stacks/azure-platform-stack';

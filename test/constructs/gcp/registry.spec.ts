@@ -1,5 +1,5 @@
 import { Lazy } from 'cdktf';
-import { gcpDev, gcpProd } from '../../../src/config/environments/gcp';
+import { gcpDev, gcpProd } from '../../helpers/environments';
 import type { GcpEnvironmentConfig } from '../../../src/config/schema';
 import { MirrorRepository, type MirrorRepositoryProps, artifactRegistryMirrorLocation } from '../../../src/constructs/gcp/registry';
 import { GcpPlatformStack } from '../../../src/stacks/gcp-platform-stack';

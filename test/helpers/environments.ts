@@ -1,0 +1,39 @@
+/**
+ * The project's reference fleet (environments/*.yaml), read and validated
+ * once per test file the way the app reads it, and each environment typed for
+ * its cloud so tests can derive variants (`{ ...awsProd, tier: 'staging' }`).
+ */
+import { join } from 'node:path';
+import {
+  loadFleet,
+  readEnvironmentFiles,
+  type AwsEnvironmentConfig,
+  type AzureEnvironmentConfig,
+  type EnvironmentConfig,
+  type Fleet,
+  type GcpEnvironmentConfig,
+} from '../../src/config';
+
+/** The repository's environments directory. */
+export const REFERENCE_ENVIRONMENTS_DIR = join(__dirname, '..', '..', 'environments');
+
+/** The reference definitions as read from their files (not yet validated). */
+export const REFERENCE_DEFINITIONS = readEnvironmentFiles(REFERENCE_ENVIRONMENTS_DIR, { relativeTo: join(REFERENCE_ENVIRONMENTS_DIR, '..') });
+
+export const REFERENCE_FLEET: Fleet = loadFleet(REFERENCE_DEFINITIONS);
+
+function find<C extends EnvironmentConfig['cloud']>(cloud: C, name: string): Extract<EnvironmentConfig, { cloud: C }> {
+  const config = REFERENCE_FLEET.environments.find((c) => c.cloud === cloud && c.name === name);
+  if (!config) throw new Error(`reference environment ${cloud}/${name} not found in ${REFERENCE_ENVIRONMENTS_DIR}`);
+  return config as Extract<EnvironmentConfig, { cloud: C }>;
+}
+
+export const awsDev: AwsEnvironmentConfig = find('aws', 'dev');
+export const awsStaging: AwsEnvironmentConfig = find('aws', 'staging');
+export const awsProd: AwsEnvironmentConfig = find('aws', 'prod');
+export const azureDev: AzureEnvironmentConfig = find('azure', 'dev');
+export const azureStaging: AzureEnvironmentConfig = find('azure', 'staging');
+export const azureProd: AzureEnvironmentConfig = find('azure', 'prod');
+export const gcpDev: GcpEnvironmentConfig = find('gcp', 'dev');
+export const gcpStaging: GcpEnvironmentConfig = find('gcp', 'staging');
+export const gcpProd: GcpEnvironmentConfig = find('gcp', 'prod');
