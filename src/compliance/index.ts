@@ -10,7 +10,16 @@ export {
   type PackDefinition,
   type PackRule,
 } from './pack';
-export { buildStackReport, buildStackReports, renderJson, renderMarkdown, type ProjectInfo, type StackReport } from './report';
+export { DEFAULT_IGNORED_PATHS, readProjectInfo, type ReadProjectInfoOptions } from './project-info';
+export {
+  buildStackReport,
+  buildStackReports,
+  renderJson,
+  renderMarkdown,
+  type ProjectInfo,
+  type StackReport,
+  type WorkingTreeState,
+} from './report';
 export { ALL_RULES, AWS_RULES, AZURE_RULES, GCP_RULES } from './rules';
 export { suppress, suppressionsFor, validateSuppression, type Suppression } from './suppressions';
 export type * from './types';

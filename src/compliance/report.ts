@@ -1,18 +1,30 @@
 /**
  * The evidence report an auditor receives: per stack, every control with the
  * resources that satisfy or violate it, every suppression with its reason, and
- * the project version and git commit the synth came from. Pure: builds the
- * report model and renders JSON and Markdown; `main.ts` writes the files to
+ * the project version, the git commit the synth came from and whether the
+ * working tree held uncommitted changes. Pure: builds the report model and
+ * renders JSON and Markdown; `readProjectInfo` (project-info.ts) gathers the
+ * project facts, `main.ts` writes the files to
  * `cdktf.out/stacks/<stack>/compliance-report.{json,md}`.
  */
 import type { CompliancePack } from './pack';
 import type { Finding, FindingStatus, PackName, Severity } from './types';
+
+/**
+ * Whether the synth ran on exactly the recorded commit: `clean` (no
+ * uncommitted changes outside the synth output), `dirty` (the evidence does
+ * not describe a committed revision) or `unknown` (git unavailable, not a
+ * repository): only `clean` evidence is reproducible from the commit.
+ */
+export type WorkingTreeState = 'clean' | 'dirty' | 'unknown';
 
 export interface ProjectInfo {
   readonly name: string;
   readonly version: string;
   /** Full git commit hash, or `unknown`. */
   readonly commit: string;
+  /** The state of the working tree the synth ran in, next to {@link ProjectInfo.commit}. */
+  readonly workingTree: WorkingTreeState;
 }
 
 export interface ReportResource {
@@ -128,7 +140,8 @@ export function buildStackReport(
 
   return {
     stack,
-    project,
+    // Fixed key order in the JSON (workingTree right after commit), whatever object the caller built.
+    project: { name: project.name, version: project.version, commit: project.commit, workingTree: project.workingTree },
     packs: packs.map((p) => ({ name: p.definition.name, title: p.definition.title, rules: p.definition.rules.length })),
     summary,
     controls,
@@ -146,6 +159,17 @@ const STATUS_LABEL: Record<FindingStatus, string> = {
   suppressed: 'suppressed',
 };
 
+/** What the Markdown says about the working tree: anything but `clean` (a missing state, too) is flagged. */
+const WORKING_TREE_NOTE: Record<WorkingTreeState, string> = {
+  clean: 'working tree: clean',
+  dirty: 'working tree: **dirty** — evidence not from a committed revision',
+  unknown: 'working tree: **unknown** — not verified that the evidence comes from a committed revision',
+};
+
+function workingTreeNote(state: WorkingTreeState | undefined): string {
+  return state === 'clean' || state === 'dirty' ? WORKING_TREE_NOTE[state] : WORKING_TREE_NOTE.unknown;
+}
+
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
@@ -158,11 +182,18 @@ function stackCell(paths: readonly string[]): string {
 }
 
 export function renderMarkdown(report: StackReport): string {
+  const tree = report.project.workingTree;
   const lines: string[] = [
     `# Compliance report: ${report.stack}`,
     '',
+    ...(tree === 'clean'
+      ? []
+      : [
+          `> **Warning:** the working tree was ${tree === 'dirty' ? 'dirty' : 'not verified clean'} at synth time: this evidence may not match commit \`${report.project.commit}\`.`,
+          '',
+        ]),
     `- Project: ${report.project.name} ${report.project.version}`,
-    `- Commit: \`${report.project.commit}\``,
+    `- Commit: \`${report.project.commit}\` (${workingTreeNote(tree)})`,
     `- Packs: ${report.packs.map((p) => `${p.name} (${p.title}, ${p.rules} rules)`).join('; ')}`,
     `- Findings: ${report.summary.compliant} compliant, ${report.summary['non-compliant']} non-compliant, ${report.summary.suppressed} suppressed`,
     '',
