@@ -8,12 +8,13 @@
 import type { App } from 'cdktf';
 import { applyCompliancePacks, type CompliancePack } from './compliance';
 import type { EnvironmentConfig } from './config/schema';
-import { selectStateBackends, stateBackendGroups, type StateBackendGroup } from './config/state-backends';
+import { hcpOrganizationGroups, selectHcpOrganizations, selectStateBackends, stateBackendGroups, type HcpOrganizationGroup, type StateBackendGroup } from './config/state-backends';
 import type { ClusterContract } from './constructs/contract';
 import { AwsPlatformStack } from './stacks/aws-platform-stack';
 import { AzurePlatformStack } from './stacks/azure-platform-stack';
 import { BaselineStack } from './stacks/baseline-stack';
 import { stackName, stateStackName } from './stacks/common';
+import { HcpTerraformStack, hcpStackName } from './stacks/hcp-terraform-stack';
 import { StateBootstrapStack } from './stacks/state-bootstrap-stack';
 import { GcpPlatformStack } from './stacks/gcp-platform-stack';
 
@@ -47,6 +48,8 @@ export interface PlatformApp {
   readonly environments: readonly EnvironmentStacks[];
   /** One per state backend that holds a synthesized environment's state. */
   readonly stateBootstraps: readonly StateBootstrapStack[];
+  /** One per HCP Terraform organization holding a synthesized environment's workspaces. */
+  readonly hcpOrganizations: readonly HcpTerraformStack[];
   /** The packs evaluated at synth; their findings feed the evidence reports. */
   readonly packs: readonly CompliancePack[];
 }
@@ -59,6 +62,11 @@ export interface BuildOptions {
    * @default - stateBackendGroups(configs): the synthesized environments are all there are
    */
   readonly stateBackends?: readonly StateBackendGroup[];
+  /**
+   * The HCP Terraform organizations with every environment whose workspaces each holds, selected or not.
+   * @default - hcpOrganizationGroups(configs)
+   */
+  readonly hcpOrganizations?: readonly HcpOrganizationGroup[];
 }
 
 export function buildApp(app: App, configs: readonly EnvironmentConfig[], options: BuildOptions = {}): PlatformApp {
@@ -67,7 +75,10 @@ export function buildApp(app: App, configs: readonly EnvironmentConfig[], option
   const stateBootstraps = selectStateBackends(options.stateBackends ?? stateBackendGroups(configs), configs).map(
     (backend) => new StateBootstrapStack(app, stateStackName(backend), { backend }),
   );
+  const hcpOrganizations = selectHcpOrganizations(options.hcpOrganizations ?? hcpOrganizationGroups(configs), configs).map(
+    (organization) => new HcpTerraformStack(app, hcpStackName(organization), { organization }),
+  );
   // pci-dss-4 and cis-kubernetes-managed: error findings fail synth with path and fix.
   const packs = applyCompliancePacks(app);
-  return { environments, stateBootstraps, packs };
+  return { environments, stateBootstraps, hcpOrganizations, packs };
 }

@@ -22,7 +22,7 @@ import {
   readProjectInfo,
   type CompliancePack,
 } from './compliance';
-import { ConfigError, DEFAULT_ENVIRONMENTS_DIR, loadFleet, readEnvironmentFiles, selectEnvironments, type EnvironmentConfig, type StateBackendGroup } from './config';
+import { ConfigError, DEFAULT_ENVIRONMENTS_DIR, loadFleet, readEnvironmentFiles, selectEnvironments, type EnvironmentConfig, type HcpOrganizationGroup, type StateBackendGroup } from './config';
 import { writeTerraformVersions } from './stacks/common';
 
 function list(value: string | undefined): string[] {
@@ -59,6 +59,7 @@ function disableTokenStackTraces(): void {
 function main(): void {
   let configs: EnvironmentConfig[];
   let stateBackends: readonly StateBackendGroup[];
+  let hcpOrganizations: readonly HcpOrganizationGroup[];
   try {
     const fleet = loadFleet(readEnvironmentFiles(process.env.PLATFORM_ENVIRONMENTS_DIR || DEFAULT_ENVIRONMENTS_DIR));
     configs = selectEnvironments(fleet.environments, {
@@ -68,6 +69,7 @@ function main(): void {
     });
     // The bootstrap stacks trust every environment that shares their backend, selected or not.
     stateBackends = fleet.stateBackends;
+    hcpOrganizations = fleet.hcpOrganizations;
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n${error.problems.length} configuration problem(s); nothing was synthesized.\n`);
@@ -77,7 +79,7 @@ function main(): void {
   }
   disableTokenStackTraces();
   const app = new App();
-  const { packs } = buildApp(app, configs, { stateBackends });
+  const { packs } = buildApp(app, configs, { stateBackends, hcpOrganizations });
   try {
     app.synth();
   } catch (error) {

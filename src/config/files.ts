@@ -26,9 +26,14 @@ type Mapping = Record<string, unknown>;
 
 const isMapping = (value: unknown): value is Mapping => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Deep merge: mappings merge key by key; anything else in `override` (lists included) replaces `base`. */
+/**
+ * Deep merge: mappings merge key by key; anything else in `override` (lists included) replaces `base`.
+ * A mapping whose `kind` differs from its base's (`stateBackend: { kind: hcp-terraform, ... }` over a
+ * base's S3 fields) is a different thing, not a variant: it replaces the base's mapping whole.
+ */
 export function deepMerge(base: unknown, override: unknown): unknown {
   if (!isMapping(base) || !isMapping(override)) return override;
+  if ('kind' in override && override.kind !== base.kind) return override;
   const merged: Mapping = { ...base };
   for (const [key, value] of Object.entries(override)) {
     merged[key] = key in base ? deepMerge(base[key], value) : value;

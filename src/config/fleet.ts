@@ -9,7 +9,7 @@
  */
 import { overlaps, parseCidr, type Ipv4Cidr } from './cidr';
 import { CLOUDS, TIERS, type EnvironmentConfig } from './schema';
-import { stateBackendGroups, stateObject, scopeIdOf, type StateBackendGroup } from './state-backends';
+import { hcpOrganizationGroups, stateBackendGroups, stateObject, scopeIdOf, type HcpOrganizationGroup, type StateBackendGroup } from './state-backends';
 import { ConfigError, recordSourceFile, sourceFile, validateEnvironment, type ConfigProblem } from './validate';
 
 /** One environment as written (a YAML file or a TypeScript object), before validation. */
@@ -34,6 +34,8 @@ export interface Fleet {
   readonly environments: readonly EnvironmentConfig[];
   /** The state backends, each with every environment keeping its state there. */
   readonly stateBackends: readonly StateBackendGroup[];
+  /** The HCP Terraform organizations, each with every environment whose workspaces it holds. */
+  readonly hcpOrganizations: readonly HcpOrganizationGroup[];
 }
 
 /** The stack roles of an environment; stacks are `<cloud>-<name>-<role>`. */
@@ -134,6 +136,34 @@ export function fleetProblems(configs: readonly EnvironmentConfig[]): ConfigProb
  * Validates every definition on its own, then the fleet as a whole. Throws one
  * ConfigError with every problem found (each once); returns the fleet otherwise.
  */
+/**
+ * Each HCP Terraform organization gets one stack, `hcp-terraform-<organization>` (lowercase, `_` as
+ * `-`): two organizations whose names differ only there (or the same name on two hosts) would share it.
+ */
+function hcpOrganizationProblems(groups: readonly HcpOrganizationGroup[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const owners = new Map<string, HcpOrganizationGroup>();
+  for (const group of groups) {
+    const stack = `hcp-terraform-${group.organization.toLowerCase().replace(/_/g, '-')}`;
+    const owner = owners.get(stack);
+    if (!owner) {
+      owners.set(stack, group);
+      continue;
+    }
+    for (const config of group.environments) {
+      problems.push(
+        problemFor(
+          config,
+          'stateBackend.organization',
+          group.organization,
+          `an organization whose workspaces stack name ${stack} no other organization has (${owner.hostname}/${owner.organization} has it)`,
+        ),
+      );
+    }
+  }
+  return problems;
+}
+
 export function loadFleet(definitions: readonly EnvironmentDefinition[]): Fleet {
   const problems: ConfigProblem[] = [];
   const environments: EnvironmentConfig[] = [];
@@ -154,8 +184,10 @@ export function loadFleet(definitions: readonly EnvironmentDefinition[]): Fleet 
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);
   }
+  const hcpOrganizations = hcpOrganizationGroups(environments);
+  problems.push(...hcpOrganizationProblems(hcpOrganizations));
   if (problems.length > 0) throw new ConfigError(problems);
-  return { environments, stateBackends };
+  return { environments, stateBackends, hcpOrganizations };
 }
 
 /** A glob of `*` (any run of characters) and `?` (one character) as a whole-name pattern. */

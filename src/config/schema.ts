@@ -69,6 +69,29 @@ export const BOOTSTRAP_STATE_PREFIX = 'bootstrap';
 /** The AWS state bucket's access logs go to `<bucket>-logs`. */
 export const STATE_LOG_BUCKET_SUFFIX = '-logs';
 
+/**
+ * HCP Terraform (or Terraform Enterprise) instead of the cloud's own bucket: each stack's state,
+ * plans and applies live in a workspace named after the stack, in `project` of `organization`, with
+ * HCP Terraform's run history, policy checks and health assessments (drift). Runs execute on the
+ * organization's agent pool `agentPool`, inside the bank's network: the baseline stacks reach the
+ * private cluster endpoints from there, and no state or run leaves for shared hosted runners. The
+ * `hcp-terraform-<organization>` stack creates the workspaces; no state bootstrap stack is needed.
+ */
+export const HCP_TERRAFORM_DEFAULT_HOSTNAME = 'app.terraform.io';
+export const hcpTerraformStateSchema = z.strictObject({
+  kind: z.literal('hcp-terraform'),
+  /** `app.terraform.io`, `app.eu.terraform.io` (HCP Europe) or a Terraform Enterprise host. @default app.terraform.io */
+  hostname: z
+    .string()
+    .regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a DNS hostname such as app.terraform.io or tfe.example.com')
+    .default(HCP_TERRAFORM_DEFAULT_HOSTNAME),
+  organization: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'an HCP Terraform organization name: 1-40 letters, digits, - and _'),
+  project: z.string().regex(/^[A-Za-z0-9 _-]{3,40}$/, 'an HCP Terraform project name: 3-40 letters, digits, spaces, - and _'),
+  /** The organization's agent pool (by name) every workspace of this environment runs on. */
+  agentPool: z.string().regex(/^[A-Za-z0-9 ._-]{1,90}$/, 'an agent pool name: 1-90 letters, digits, spaces, ., - and _'),
+});
+export type HcpTerraformStateBackend = z.infer<typeof hcpTerraformStateSchema>;
+
 const nodePoolSchema = z.strictObject({
   /** Instance type / VM size / machine type, in the cloud's own terms. */
   machineType: nonEmpty,
@@ -168,7 +191,9 @@ export const awsEnvironmentSchema = z.strictObject({
     natGateways: z.enum(['one-per-az', 'single']),
     flowLogRetentionDays: z.number().int().min(1),
   }),
-  stateBackend: z.strictObject({
+  stateBackend: z.union([z.strictObject({
+    /** @default s3: the bucket the `aws-state-<account>` stack creates */
+    kind: z.literal('s3').optional(),
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name'),
     key: statePrefix,
     region: z.string().regex(/^[a-z]{2,4}(-gov|-[a-z]{2})?-[a-z]+-\d+$/, 'an AWS region'),
@@ -178,7 +203,7 @@ export const awsEnvironmentSchema = z.strictObject({
      */
     kmsKeyId: z.string().regex(/^arn:aws[a-z-]*:kms:/, 'a KMS key or alias ARN'),
     bootstrapState,
-  }),
+  }), hcpTerraformStateSchema]),
 });
 
 export const azureEnvironmentSchema = z.strictObject({
@@ -207,7 +232,9 @@ export const azureEnvironmentSchema = z.strictObject({
     serviceCidr: cidr,
     dnsServiceIp: z.ipv4(),
   }),
-  stateBackend: z.strictObject({
+  stateBackend: z.union([z.strictObject({
+    /** @default azurerm: the storage account the `azure-state-<subscription>` stack creates */
+    kind: z.literal('azurerm').optional(),
     resourceGroupName: nonEmpty,
     storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, 'a storage account name'),
     containerName: z.string().regex(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/, 'a blob container name: 3-63 lowercase letters, digits and single hyphens'),
@@ -219,7 +246,7 @@ export const azureEnvironmentSchema = z.strictObject({
      */
     vnetCidr: cidr,
     bootstrapState,
-  }),
+  }), hcpTerraformStateSchema]),
 });
 
 export const gcpEnvironmentSchema = z.strictObject({
@@ -247,7 +274,9 @@ export const gcpEnvironmentSchema = z.strictObject({
     /** /26 or larger for the proxy-only subnet of internal load balancers. */
     proxyOnlyCidr: cidr,
   }),
-  stateBackend: z.strictObject({
+  stateBackend: z.union([z.strictObject({
+    /** @default gcs: the bucket the `gcp-state-<project>` stack creates */
+    kind: z.literal('gcs').optional(),
     bucket: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, 'a GCS bucket name'),
     prefix: statePrefix,
     /** Cloud KMS key that encrypts the state objects (customer-managed). */
@@ -255,7 +284,7 @@ export const gcpEnvironmentSchema = z.strictObject({
       .string()
       .regex(/^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/locations\/[a-z0-9-]+\/keyRings\/[\w-]+\/cryptoKeys\/[\w-]+$/, 'a Cloud KMS crypto key id (projects/P/locations/L/keyRings/R/cryptoKeys/K)'),
     bootstrapState,
-  }),
+  }), hcpTerraformStateSchema]),
 });
 
 export const environmentSchema = z.discriminatedUnion('cloud', [
@@ -268,5 +297,14 @@ export type AwsEnvironmentConfig = z.infer<typeof awsEnvironmentSchema>;
 export type AzureEnvironmentConfig = z.infer<typeof azureEnvironmentSchema>;
 export type GcpEnvironmentConfig = z.infer<typeof gcpEnvironmentSchema>;
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+/** The cloud's own state backend (bucket / storage account): what the state bootstrap stacks create. */
+export type NativeStateConfig<C extends EnvironmentConfig = EnvironmentConfig> = C extends EnvironmentConfig
+  ? C & { readonly stateBackend: Exclude<C['stateBackend'], HcpTerraformStateBackend> }
+  : never;
+/** An environment whose state, plans and applies live in HCP Terraform workspaces. */
+export type HcpStateConfig<C extends EnvironmentConfig = EnvironmentConfig> = C extends EnvironmentConfig ? C & { readonly stateBackend: HcpTerraformStateBackend } : never;
+export const isHcpState = <C extends EnvironmentConfig>(config: C): config is HcpStateConfig<C> & C => config.stateBackend.kind === 'hcp-terraform';
+export const isNativeState = <C extends EnvironmentConfig>(config: C): config is NativeStateConfig<C> & C => config.stateBackend.kind !== 'hcp-terraform';
+
 /** An environment as written, before defaults apply (what a YAML file or a TypeScript definition holds). */
 export type EnvironmentInput = z.input<typeof environmentSchema>;

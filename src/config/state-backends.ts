@@ -6,15 +6,35 @@
  * because the group's bootstrap stack creates exactly one, with one key, and the
  * CI identities of every environment in the group.
  */
-import type { AwsEnvironmentConfig, AzureEnvironmentConfig, CloudName, EnvironmentConfig, GcpEnvironmentConfig } from './schema';
+import {
+  isHcpState,
+  isNativeState,
+  type AwsEnvironmentConfig,
+  type AzureEnvironmentConfig,
+  type CloudName,
+  type EnvironmentConfig,
+  type GcpEnvironmentConfig,
+  type HcpStateConfig,
+  type NativeStateConfig,
+} from './schema';
 import { ConfigError, sourceFile, type ConfigProblem } from './validate';
 
 type NonEmpty<T> = readonly [T, ...T[]];
 
 export type StateBackendGroup =
-  | { readonly cloud: 'aws'; /** AWS account id. */ readonly scopeId: string; readonly environments: NonEmpty<AwsEnvironmentConfig> }
-  | { readonly cloud: 'azure'; /** Subscription id (lowercase). */ readonly scopeId: string; readonly environments: NonEmpty<AzureEnvironmentConfig> }
-  | { readonly cloud: 'gcp'; /** Project id. */ readonly scopeId: string; readonly environments: NonEmpty<GcpEnvironmentConfig> };
+  | { readonly cloud: 'aws'; /** AWS account id. */ readonly scopeId: string; readonly environments: NonEmpty<NativeStateConfig<AwsEnvironmentConfig>> }
+  | { readonly cloud: 'azure'; /** Subscription id (lowercase). */ readonly scopeId: string; readonly environments: NonEmpty<NativeStateConfig<AzureEnvironmentConfig>> }
+  | { readonly cloud: 'gcp'; /** Project id. */ readonly scopeId: string; readonly environments: NonEmpty<NativeStateConfig<GcpEnvironmentConfig>> };
+
+/**
+ * The environments whose state lives in one HCP Terraform / Terraform Enterprise organization:
+ * its `hcp-terraform-<organization>` stack creates their workspaces.
+ */
+export interface HcpOrganizationGroup {
+  readonly hostname: string;
+  readonly organization: string;
+  readonly environments: NonEmpty<HcpStateConfig>;
+}
 
 interface Shape {
   /** The account / subscription / project that holds the backend. */
@@ -31,7 +51,7 @@ interface Shape {
 
 const SCOPE_NAMES: Record<CloudName, string> = { aws: 'account', azure: 'subscription', gcp: 'project' };
 
-function shapeOf(config: EnvironmentConfig): Shape {
+function shapeOf(config: NativeStateConfig): Shape {
   switch (config.cloud) {
     case 'aws': {
       const s = config.stateBackend;
@@ -81,7 +101,14 @@ const label = (config: EnvironmentConfig): string => `${config.cloud}/${config.n
 
 /** The AWS account, Azure subscription (lowercase) or GCP project of an environment. */
 export function scopeIdOf(config: EnvironmentConfig): string {
-  return shapeOf(config).scopeId;
+  switch (config.cloud) {
+    case 'aws':
+      return config.accountId;
+    case 'azure':
+      return config.subscriptionId.toLowerCase();
+    case 'gcp':
+      return config.projectId;
+  }
 }
 
 /**
@@ -90,6 +117,9 @@ export function scopeIdOf(config: EnvironmentConfig): string {
  * so two stacks never share one.
  */
 export function stateObject(config: EnvironmentConfig, stack: string): { readonly backend: string; readonly key: string } {
+  // HCP Terraform: one workspace per stack, named after it; workspace names are unique per organization.
+  if (isHcpState(config)) return { backend: `hcp-terraform://${config.stateBackend.hostname}/${config.stateBackend.organization}`, key: stack };
+  if (!isNativeState(config)) throw new Error('unreachable');
   switch (config.cloud) {
     case 'aws':
       return { backend: `s3://${config.stateBackend.bucket}`, key: `${config.stateBackend.key}/${stack}.tfstate` };
@@ -115,9 +145,11 @@ function nested(a: string, b: string): boolean {
  */
 export function stateBackendGroups(configs: readonly EnvironmentConfig[]): StateBackendGroup[] {
   const problems: ConfigProblem[] = [];
-  const groups = new Map<string, EnvironmentConfig[]>();
-  const owners = new Map<string, EnvironmentConfig>();
+  const groups = new Map<string, NativeStateConfig[]>();
+  const owners = new Map<string, NativeStateConfig>();
   for (const config of configs) {
+    // HCP Terraform environments have no bucket to bootstrap (hcpOrganizationGroups).
+    if (!isNativeState(config)) continue;
     const shape = shapeOf(config);
     const file = sourceFile(config);
     const problem = (field: string, value: unknown, allowed: string) =>
@@ -173,6 +205,27 @@ export function stateBackendGroups(configs: readonly EnvironmentConfig[]): State
  * whatever the selection, so its bootstrap stack synthesizes identically.
  */
 export function selectStateBackends(groups: readonly StateBackendGroup[], selected: readonly EnvironmentConfig[]): StateBackendGroup[] {
+  const wanted = new Set(selected.map(label));
+  return groups.filter((group) => group.environments.some((config) => wanted.has(label(config))));
+}
+
+/** The HCP Terraform organizations of these environments, each with its environments, in the order listed. */
+export function hcpOrganizationGroups(configs: readonly EnvironmentConfig[]): HcpOrganizationGroup[] {
+  const groups = new Map<string, HcpStateConfig[]>();
+  for (const config of configs) {
+    if (!isHcpState(config)) continue;
+    const key = `${config.stateBackend.hostname}/${config.stateBackend.organization}`;
+    groups.set(key, [...(groups.get(key) ?? []), config]);
+  }
+  return [...groups.values()].map((environments) => ({
+    hostname: environments[0].stateBackend.hostname,
+    organization: environments[0].stateBackend.organization,
+    environments: environments as unknown as NonEmpty<HcpStateConfig>,
+  }));
+}
+
+/** The organizations a synth of `selected` includes (each with all its environments, as selectStateBackends). */
+export function selectHcpOrganizations(groups: readonly HcpOrganizationGroup[], selected: readonly EnvironmentConfig[]): HcpOrganizationGroup[] {
   const wanted = new Set(selected.map(label));
   return groups.filter((group) => group.environments.some((config) => wanted.has(label(config))));
 }

@@ -121,6 +121,10 @@ function allowedFor(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_value':
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_type':
+      // A missing field: say it is required rather than zod's default "received undefined" (a schema's own message stays).
+      if (issue.input === undefined && issue.message.startsWith('Invalid input')) return `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected} (required)`;
+      return issue.message;
     default:
       return issue.message;
   }
@@ -129,8 +133,13 @@ function allowedFor(issue: z.core.$ZodIssue): string {
 const CLOUD_SCHEMAS: Record<CloudName, z.ZodType> = { aws: awsEnvironmentSchema, azure: azureEnvironmentSchema, gcp: gcpEnvironmentSchema };
 
 /** The field names the schema accepts at `path` (objects inside optional/default wrappers, array elements). */
-function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+function knownKeys(schema: z.ZodType, path: readonly PropertyKey[], raw?: unknown): string[] {
   let current: unknown = schema;
+  // A union (stateBackend) offers the keys of the option its `kind` names.
+  const option = (node: { def?: { options?: unknown[] } }, at: readonly PropertyKey[]): unknown => {
+    const options = node.def?.options ?? [];
+    return options[unionOptionIndex(valueAt(raw, [...at, 'kind']), options.length)];
+  };
   const unwrap = (node: unknown): unknown => {
     let n = node as { def?: { type?: string; innerType?: unknown; element?: unknown; valueType?: unknown } } | undefined;
     while (n?.def && ['optional', 'default', 'nullable', 'prefault', 'readonly'].includes(n.def.type ?? '')) {
@@ -138,16 +147,44 @@ function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
     }
     return n;
   };
-  for (const key of path) {
-    const node = unwrap(current) as { def?: { type?: string; element?: unknown; valueType?: unknown }; shape?: Record<string, unknown> } | undefined;
+  for (const [depth, key] of path.entries()) {
+    let node = unwrap(current) as { def?: { type?: string; element?: unknown; valueType?: unknown }; shape?: Record<string, unknown> } | undefined;
+    if (node?.def?.type === 'union') node = unwrap(option(node as never, path.slice(0, depth))) as typeof node;
     if (!node?.def) return [];
     if (node.def.type === 'object' && node.shape) current = node.shape[String(key)];
     else if (node.def.type === 'array') current = node.def.element;
     else if (node.def.type === 'record') current = node.def.valueType;
     else return [];
   }
-  const node = unwrap(current) as { def?: { type?: string }; shape?: Record<string, unknown> } | undefined;
+  let node = unwrap(current) as { def?: { type?: string }; shape?: Record<string, unknown> } | undefined;
+  if (node?.def?.type === 'union') node = unwrap(option(node as never, path)) as typeof node;
   return node?.def?.type === 'object' && node.shape ? Object.keys(node.shape) : [];
+}
+
+/**
+ * Which option of a stateBackend union a definition means: the HCP Terraform one (the last) when
+ * its `kind` says so, else the cloud's own backend (the first), so messages speak of that option only.
+ */
+function unionOptionIndex(kind: unknown, options: number): number {
+  return kind === 'hcp-terraform' ? options - 1 : 0;
+}
+
+/** Zod's issues with each stateBackend union replaced by the issues of the option the definition means. */
+function expandUnionIssues(issues: readonly z.core.$ZodIssue[], raw: unknown): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union' || fieldPath(issue.path) === 'cloud' || issue.errors.length === 0) return [issue];
+    const kind = valueAt(raw, [...issue.path, 'kind']);
+    const chosen = issue.errors[unionOptionIndex(kind, issue.errors.length)] ?? [];
+    // A kind that names no option: that one problem, not every field of the option it fell back to.
+    const kindIssue = chosen.find((inner) => inner.code === 'invalid_value' && fieldPath(inner.path) === 'kind');
+    if (kind !== undefined && kindIssue?.code === 'invalid_value') {
+      return [{ ...kindIssue, path: [...issue.path, 'kind'], values: [...kindIssue.values, 'hcp-terraform'] } as z.core.$ZodIssue];
+    }
+    return expandUnionIssues(
+      chosen.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }) as z.core.$ZodIssue),
+      raw,
+    );
+  });
 }
 
 /** `remove "vpcCdir" (did you mean "vpcCidr"?)`, or the list of fields accepted there. */
@@ -189,14 +226,14 @@ export function validateEnvironment(raw: unknown, label: DefinitionLabel = {}): 
 
   const parsed = environmentSchema.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
+    for (const issue of expandUnionIssues(parsed.error.issues, raw)) {
       if (issue.code === 'invalid_union' && fieldPath(issue.path) === 'cloud') {
         problems.add('cloud', valueAt(raw, ['cloud']), `one of ${CLOUDS.join(', ')}`);
         continue;
       }
       if (issue.code === 'unrecognized_keys') {
         const schema = CLOUD_SCHEMAS[cloud as CloudName];
-        const known = schema ? knownKeys(schema, issue.path) : [];
+        const known = schema ? knownKeys(schema, issue.path, raw) : [];
         for (const key of issue.keys) {
           problems.add(fieldPath([...issue.path, key]), valueAt(raw, [...issue.path, key]), unknownKeyHint(key, known));
         }
@@ -384,7 +421,7 @@ function checkAws(config: AwsEnvironmentConfig, problems: Problems): void {
   const net = config.network;
   const azCount = config.availabilityZones.length;
   checkRegion('aws', 'region', config.region, problems);
-  checkRegion('aws', 'stateBackend.region', config.stateBackend.region, problems);
+  if (config.stateBackend.kind !== 'hcp-terraform') checkRegion('aws', 'stateBackend.region', config.stateBackend.region, problems);
   const minAzs = config.tier === 'dev' ? 2 : 3;
   if (azCount < minAzs || azCount > 3) {
     problems.add('availabilityZones', config.availabilityZones, `${minAzs === 2 ? '2 or 3' : 'exactly 3'} zones in the ${config.tier} tier`);
@@ -432,6 +469,7 @@ function checkAws(config: AwsEnvironmentConfig, problems: Problems): void {
 
   // The state bootstrap stack (aws-state-<account>) creates the bucket, its access-log bucket and the key alias.
   const state = config.stateBackend;
+  if (state.kind === 'hcp-terraform') return;
   const alias = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):alias\/([A-Za-z0-9/_-]+)$/.exec(state.kmsKeyId);
   if (!alias || alias[1] !== state.region || alias[2] !== config.accountId || alias[3].startsWith('aws/')) {
     problems.add(
@@ -492,7 +530,9 @@ function checkAzure(config: AzureEnvironmentConfig, problems: Problems): void {
   });
 
   // The state VNet is peered with the runners' network: it must not overlap it or the platform's ranges.
-  const stateVnet = problems.cidr('stateBackend.vnetCidr', config.stateBackend.vnetCidr);
+  const state = config.stateBackend;
+  if (state.kind === 'hcp-terraform') return;
+  const stateVnet = problems.cidr('stateBackend.vnetCidr', state.vnetCidr);
   if (stateVnet && (stateVnet.prefixLength < 24 || stateVnet.prefixLength > 28)) {
     problems.add('stateBackend.vnetCidr', stateVnet.text, 'a /24 to /28 (one subnet of private endpoints)');
   }
@@ -509,7 +549,7 @@ function checkAzure(config: AzureEnvironmentConfig, problems: Problems): void {
       }
     }
   }
-  checkStatePrefix('stateBackend.key', config.stateBackend.key, problems);
+  checkStatePrefix('stateBackend.key', state.key, problems);
 }
 
 /** A CIDR already reported elsewhere when malformed: parse it without a second problem. */
@@ -564,6 +604,7 @@ function checkGcp(config: GcpEnvironmentConfig, problems: Problems): void {
 
   // The state bootstrap stack (gcp-state-<project>) creates the key next to the bucket, in this project and region.
   const state = config.stateBackend;
+  if (state.kind === 'hcp-terraform') return;
   const [, keyProject, , keyLocation] = state.kmsEncryptionKey.split('/');
   if (keyProject !== config.projectId || keyLocation !== config.region) {
     problems.add(

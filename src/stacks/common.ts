@@ -4,8 +4,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AzurermBackend, GcsBackend, LocalBackend, S3Backend, type TerraformStack } from 'cdktf';
-import { BOOTSTRAP_STATE_PREFIX, type EnvironmentConfig } from '../config/schema';
+import { AzurermBackend, CloudBackend, GcsBackend, LocalBackend, NamedCloudWorkspace, S3Backend, type TerraformStack } from 'cdktf';
+import { BOOTSTRAP_STATE_PREFIX, isHcpState, isNativeState, type EnvironmentConfig } from '../config/schema';
 import { stateObject, type StateBackendGroup } from '../config/state-backends';
 
 export type StackRole = 'platform' | 'baseline';
@@ -73,6 +73,15 @@ export function writeTerraformVersions(outdir: string): void {
  */
 export function configureBackend(stack: TerraformStack, config: EnvironmentConfig): void {
   const { key } = stateObject(config, stack.node.id);
+  if (isHcpState(config)) {
+    // HCP Terraform: the workspace named after the stack (created, tagged and bound to the agent pool
+    // by hcp-terraform-<organization>) holds state and runs. No token here: `terraform login` or
+    // TF_TOKEN_<host> supplies it, so none lands in the synthesized configuration.
+    const hcp = config.stateBackend;
+    new CloudBackend(stack, { hostname: hcp.hostname, organization: hcp.organization, workspaces: new NamedCloudWorkspace(key, hcp.project) });
+    return;
+  }
+  if (!isNativeState(config)) return;
   switch (config.cloud) {
     case 'aws': {
       // PCI-DSS 3.5.1: state holds secrets, so SSE-KMS with a customer-managed key.

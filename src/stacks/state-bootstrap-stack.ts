@@ -12,7 +12,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import type { AwsEnvironmentConfig, AzureEnvironmentConfig, EnvironmentConfig, GcpEnvironmentConfig } from '../config/schema';
+import type { AwsEnvironmentConfig, AzureEnvironmentConfig, EnvironmentConfig, GcpEnvironmentConfig, NativeStateConfig } from '../config/schema';
 import type { StateBackendGroup } from '../config/state-backends';
 import { CiRoles, GithubOidcProvider } from '../constructs/aws/ci-roles';
 import { CLUSTER_MANAGED_POLICY } from '../constructs/aws/cluster';
@@ -81,7 +81,7 @@ export class StateBootstrapStack extends TerraformStack {
     }
   }
 
-  private aws(accountId: string, environments: readonly AwsEnvironmentConfig[], tags: Record<string, string>): void {
+  private aws(accountId: string, environments: readonly NativeStateConfig<AwsEnvironmentConfig>[], tags: Record<string, string>): void {
     const state = environments[0].stateBackend;
     new AwsProvider(this, 'aws', {
       region: state.region,
@@ -119,7 +119,7 @@ export class StateBootstrapStack extends TerraformStack {
     }
   }
 
-  private azure(subscriptionId: string, environments: readonly AzureEnvironmentConfig[], tags: Record<string, string>): void {
+  private azure(subscriptionId: string, environments: readonly NativeStateConfig<AzureEnvironmentConfig>[], tags: Record<string, string>): void {
     const first = environments[0];
     const state = first.stateBackend;
     new AzurermProvider(this, 'azurerm', {
@@ -170,7 +170,7 @@ export class StateBootstrapStack extends TerraformStack {
     }
   }
 
-  private gcp(projectId: string, environments: readonly GcpEnvironmentConfig[], labels: Record<string, string>): void {
+  private gcp(projectId: string, environments: readonly NativeStateConfig<GcpEnvironmentConfig>[], labels: Record<string, string>): void {
     const first = environments[0];
     const state = first.stateBackend;
     const provider = new GoogleProvider(this, 'google', { project: projectId, region: first.region });

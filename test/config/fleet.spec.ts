@@ -58,6 +58,10 @@ describe('environment files', () => {
       },
     ]);
     expect(deepMerge({ a: [1, 2], b: { c: 1 } }, { a: [3], b: { d: 2 } })).toEqual({ a: [3], b: { c: 1, d: 2 } });
+    // A mapping of another kind replaces its base's whole: HCP Terraform over a base's S3 fields.
+    const hcp = { kind: 'hcp-terraform', organization: 'o', project: 'p', agentPool: 'a' };
+    expect(deepMerge({ stateBackend: { region: 'eu-west-1', bootstrapState: 'local' } }, { stateBackend: hcp })).toEqual({ stateBackend: hcp });
+    expect(deepMerge({ stateBackend: { ...hcp } }, { stateBackend: { kind: 'hcp-terraform', project: 'q' } })).toEqual({ stateBackend: { ...hcp, project: 'q' } });
   });
 
   it('rejects a missing base, a cycle, broken YAML and a root that is not a mapping, every file at once', () => {

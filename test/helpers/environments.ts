@@ -12,7 +12,11 @@ import {
   type EnvironmentConfig,
   type Fleet,
   type GcpEnvironmentConfig,
+  type NativeStateConfig,
 } from '../../src/config';
+
+/** The reference environments keep their state in the cloud's own backend. */
+type Native<C extends EnvironmentConfig> = NativeStateConfig<C>;
 
 /** The repository's environments directory. */
 export const REFERENCE_ENVIRONMENTS_DIR = join(__dirname, '..', '..', 'environments');
@@ -22,18 +26,19 @@ export const REFERENCE_DEFINITIONS = readEnvironmentFiles(REFERENCE_ENVIRONMENTS
 
 export const REFERENCE_FLEET: Fleet = loadFleet(REFERENCE_DEFINITIONS);
 
-function find<C extends EnvironmentConfig['cloud']>(cloud: C, name: string): Extract<EnvironmentConfig, { cloud: C }> {
+function find<C extends EnvironmentConfig['cloud']>(cloud: C, name: string): Native<Extract<EnvironmentConfig, { cloud: C }>> {
   const config = REFERENCE_FLEET.environments.find((c) => c.cloud === cloud && c.name === name);
   if (!config) throw new Error(`reference environment ${cloud}/${name} not found in ${REFERENCE_ENVIRONMENTS_DIR}`);
-  return config as Extract<EnvironmentConfig, { cloud: C }>;
+  if (config.stateBackend.kind === 'hcp-terraform') throw new Error(`reference environment ${cloud}/${name} uses HCP Terraform; the helpers expect the cloud's own backend`);
+  return config as Native<Extract<EnvironmentConfig, { cloud: C }>>;
 }
 
-export const awsDev: AwsEnvironmentConfig = find('aws', 'dev');
-export const awsStaging: AwsEnvironmentConfig = find('aws', 'staging');
-export const awsProd: AwsEnvironmentConfig = find('aws', 'prod');
-export const azureDev: AzureEnvironmentConfig = find('azure', 'dev');
-export const azureStaging: AzureEnvironmentConfig = find('azure', 'staging');
-export const azureProd: AzureEnvironmentConfig = find('azure', 'prod');
-export const gcpDev: GcpEnvironmentConfig = find('gcp', 'dev');
-export const gcpStaging: GcpEnvironmentConfig = find('gcp', 'staging');
-export const gcpProd: GcpEnvironmentConfig = find('gcp', 'prod');
+export const awsDev: Native<AwsEnvironmentConfig> = find('aws', 'dev');
+export const awsStaging: Native<AwsEnvironmentConfig> = find('aws', 'staging');
+export const awsProd: Native<AwsEnvironmentConfig> = find('aws', 'prod');
+export const azureDev: Native<AzureEnvironmentConfig> = find('azure', 'dev');
+export const azureStaging: Native<AzureEnvironmentConfig> = find('azure', 'staging');
+export const azureProd: Native<AzureEnvironmentConfig> = find('azure', 'prod');
+export const gcpDev: Native<GcpEnvironmentConfig> = find('gcp', 'dev');
+export const gcpStaging: Native<GcpEnvironmentConfig> = find('gcp', 'staging');
+export const gcpProd: Native<GcpEnvironmentConfig> = find('gcp', 'prod');

@@ -567,7 +567,7 @@ describe('state bootstrap configuration', () => {
       }
       return [];
     };
-    const inDevAccount = (overrides: Partial<AwsEnvironmentConfig['stateBackend']>): AwsEnvironmentConfig => ({
+    const inDevAccount = (overrides: Partial<(typeof awsDev)['stateBackend']>): AwsEnvironmentConfig => ({
       ...awsStaging,
       accountId: '111111111111',
       stateBackend: { ...awsDev.stateBackend, key: 'aws/staging', ...overrides },
