@@ -10,13 +10,14 @@
  *
  *   {"include":[{"cloud":"aws","environment":"prod-eu-west-1","tier":"prod","runnerKey":"AWS_PROD_EU_WEST_1"}, ...]}
  *
- * in fleet order. `--roles` gives one entry per stack (`"role":"platform"` and `"role":"baseline"`
+ * in fleet order, without the environments of `stateBackend.kind: hcp-terraform` (HCP Terraform runs
+ * those; they are named on stderr). `--roles` gives one entry per stack (`"role":"platform"` and `"role":"baseline"`
  * of each environment), for the drift workflow. Exit 1 on a configuration problem (one line each on
  * stderr) and on an empty selection: an empty matrix would make GitHub skip the jobs silently, so it
  * is never printed. Exit 2 on a bad argument.
  */
 import { resolve } from 'node:path';
-import { ConfigError, ENVIRONMENT_STACK_ROLES, loadFleetFromDirectory, selectEnvironments, type EnvironmentConfig } from '../src/config';
+import { ConfigError, ENVIRONMENT_STACK_ROLES, isHcpState, loadFleetFromDirectory, selectEnvironments, type EnvironmentConfig } from '../src/config';
 
 export type StackRole = (typeof ENVIRONMENT_STACK_ROLES)[number];
 
@@ -103,6 +104,12 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv, repoRoot: 
       return 1;
     }
     throw error;
+  }
+  // HCP Terraform environments are planned and applied in HCP Terraform, not by these workflows (ADR 0004).
+  const remote = selected.filter((config) => isHcpState(config));
+  if (remote.length > 0) {
+    io.err(`${remote.length} selected environment(s) run in HCP Terraform and are not in the matrix: ${remote.map((c) => `${c.cloud}/${c.name}`).join(', ')}\n`);
+    selected = selected.filter((config) => !isHcpState(config));
   }
   if (selected.length === 0) {
     io.err(`no environment selected (${describeSelection(env)}, environments directory ${dir}): no matrix was printed, so no job would run.\n`);

@@ -138,6 +138,23 @@ describe('fleet-matrix command line', () => {
     expect(noFleet.err).toMatch(/^no environment selected \(the whole fleet, /);
   });
 
+  it('leaves out HCP Terraform environments, naming them on stderr, and fails when nothing else is selected', () => {
+    const hcpDir = mkdtempSync(join(tmpdir(), 'fleet-matrix-hcp-'));
+    cpSync(dir, hcpDir, { recursive: true });
+    const file = join(hcpDir, 'aws', 'dev.yaml');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(/^stateBackend:\n(?: {2}.*\n)+/m, 'stateBackend:\n  kind: hcp-terraform\n  organization: example-bank\n  project: Platform dev\n  agentPool: dev-network\n'),
+    );
+    const all = inProcess([], { PLATFORM_ENVIRONMENTS_DIR: hcpDir });
+    expect(all).toMatchObject({ code: 0, err: '1 selected environment(s) run in HCP Terraform and are not in the matrix: aws/dev\n' });
+    expect(JSON.parse(all.out).include.map((e: MatrixEntry) => e.environment)).toEqual(['prod-eu-west-1']);
+    const onlyHcp = inProcess([], { PLATFORM_ENVIRONMENTS_DIR: hcpDir, PLATFORM_ENVIRONMENTS: 'dev' });
+    expect(onlyHcp).toMatchObject({ code: 1, out: '' });
+    expect(onlyHcp.err).toContain('no environment selected');
+    rmSync(hcpDir, { recursive: true, force: true });
+  });
+
   it('exits 1 naming the directory when it does not exist, and 2 on an unknown argument', () => {
     const missing = inProcess([], { PLATFORM_ENVIRONMENTS_DIR: join(dir, 'missing') });
     expect(missing).toMatchObject({ code: 1, out: '' });
