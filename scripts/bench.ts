@@ -1,31 +1,38 @@
 /**
- * `npm run bench`: runs the full synth (the app command from cdktf.json, as
- * `cdktf synth` runs it) and a minimal one-resource cdktf app alternately,
- * several times, and prints the median wall time and peak RSS of each and
- * their ratio. Exits non-zero only with --enforce and a missed target.
+ * `npm run bench`: the full synth (the app command from cdktf.json, as
+ * `cdktf synth` runs it: precompiled JS from `npm run build`) against a
+ * minimal one-resource cdktf app, compiled the same way and run with the same
+ * node, alternately, several times. Prints, per app, the median wall time,
+ * the peak RSS, the stacks written and the seconds per stack, and checks the
+ * targets of scripts/lib/bench.ts. Exits non-zero only with --enforce and a
+ * missed target (and names it).
  *
- *   npm run bench -- --runs 7 --enforce
+ *   npm run bench -- --runs 7 --fleet 100 --enforce
+ *
+ * --fleet N also synthesizes a generated fleet of N environments
+ * (scripts/lib/generate-fleet.ts, through PLATFORM_ENVIRONMENTS_DIR) and
+ * compares its seconds per stack with today's fleet (environments/).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-
-const TARGET_TIME_RATIO = 4;
-const TARGET_PEAK_RSS_MB = 400;
-
-interface Sample {
-  readonly seconds: number;
-  readonly rssMb: number;
-}
-
-function argValue(name: string, fallback: number): number {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
-}
+import ts from 'typescript';
+import { BenchUsageError, evaluateTargets, formatReport, measure, parseBenchArgs, type BenchOptions, type Sample } from './lib/bench';
+import { writeGeneratedFleet } from './lib/generate-fleet';
 
 const root = resolve(__dirname, '..');
 const probe = join(root, 'scripts', 'bench', 'rss-probe.cjs');
+
+let options: BenchOptions;
+try {
+  options = parseBenchArgs(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof BenchUsageError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
+
 const appCommand: string = JSON.parse(readFileSync(join(root, 'cdktf.json'), 'utf8')).app;
 const [launcher, ...launcherArgs] = appCommand.split(/\s+/);
 if (launcher !== 'node') {
@@ -33,51 +40,88 @@ if (launcher !== 'node') {
 }
 const entry = launcherArgs.pop() as string;
 
-function run(script: string): Sample {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
-  const rssFile = join(dir, 'rss');
-  const started = process.hrtime.bigint();
-  const result = spawnSync('node', ['--require', probe, ...launcherArgs, script], {
-    cwd: root,
-    env: { ...process.env, CDKTF_OUTDIR: join(dir, 'out'), BENCH_RSS_FILE: rssFile },
-    encoding: 'utf8',
+// What `npm run synth` runs first: the bench measures the current source, never a stale dist/.
+const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) throw new Error(`npm run build failed (${build.status})`);
+if (!existsSync(join(root, entry))) throw new Error(`${entry} (the cdktf.json app) does not exist after npm run build`);
+
+const work = mkdtempSync(join(tmpdir(), 'bench-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+
+/**
+ * The yardstick runs as the app does: JavaScript emitted by TypeScript with
+ * the build's compiler options, started by plain node (no loader on either
+ * side). It is emitted here rather than by the build, whose rootDir is src/.
+ * Its imports resolve through a node_modules link to the repository's.
+ */
+function compileMinimalApp(): string {
+  const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.build.json'), {}, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    },
   });
+  if (!config) throw new Error('tsconfig.build.json: cannot be read');
+  const source = join(root, 'scripts', 'bench', 'minimal-app.ts');
+  const { outputText } = ts.transpileModule(readFileSync(source, 'utf8'), { compilerOptions: config.options, fileName: source });
+  const dir = join(work, 'minimal');
+  mkdirSync(dir);
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  writeFileSync(join(dir, 'minimal-app.js'), outputText);
+  return join(dir, 'minimal-app.js');
+}
+
+const SELECTION = ['PLATFORM_CLOUDS', 'PLATFORM_ENVIRONMENTS', 'PLATFORM_TIERS'];
+
+let runCount = 0;
+function run(script: string, environmentsDir: string): Sample {
+  const dir = join(work, `run-${runCount++}`);
+  mkdirSync(dir);
+  const rssFile = join(dir, 'rss');
+  const outdir = join(dir, 'out');
+  const env: NodeJS.ProcessEnv = { ...process.env, PLATFORM_ENVIRONMENTS_DIR: environmentsDir, CDKTF_OUTDIR: outdir, BENCH_RSS_FILE: rssFile };
+  for (const key of SELECTION) delete env[key]; // the whole fleet, whatever the caller's shell selects
+  const started = process.hrtime.bigint();
+  const result = spawnSync('node', ['--require', probe, ...launcherArgs, script], { cwd: root, env, encoding: 'utf8' });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) {
     throw new Error(`${script} failed (${result.status}):\n${result.stderr}`);
   }
   const rssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+  const stacks = readdirSync(join(outdir, 'stacks'), { withFileTypes: true }).filter((e) => e.isDirectory()).length;
   rmSync(dir, { recursive: true, force: true });
-  return { seconds, rssMb };
+  return { seconds, rssMb, stacks };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+const todayDir = join(root, 'environments');
+const minimalApp = compileMinimalApp();
+let generatedDir: string | undefined;
+if (options.fleet !== undefined) {
+  generatedDir = join(work, 'fleet');
+  writeGeneratedFleet(generatedDir, options.fleet, todayDir);
 }
 
-const runs = argValue('--runs', 5);
-const full: Sample[] = [];
+const today: Sample[] = [];
+const generated: Sample[] = [];
 const minimal: Sample[] = [];
-run(entry); // warm the filesystem cache and tsx's transform cache once
-for (let i = 0; i < runs; i++) {
-  full.push(run(entry));
-  minimal.push(run('scripts/bench/minimal-app.ts'));
+// Warm the filesystem cache (node_modules, dist) once; the generated fleet shares it.
+run(entry, todayDir);
+run(minimalApp, todayDir);
+for (let i = 0; i < options.runs; i++) {
+  today.push(run(entry, todayDir));
+  if (generatedDir !== undefined) generated.push(run(entry, generatedDir));
+  minimal.push(run(minimalApp, todayDir));
 }
 
-const fullTime = median(full.map((s) => s.seconds));
-const minimalTime = median(minimal.map((s) => s.seconds));
-const fullRss = median(full.map((s) => s.rssMb));
-const minimalRss = median(minimal.map((s) => s.rssMb));
-const ratio = fullTime / minimalTime;
-const timeOk = ratio <= TARGET_TIME_RATIO;
-const rssOk = fullRss <= TARGET_PEAK_RSS_MB;
-
-console.log(`bench: app command "${appCommand}", ${runs} alternating runs each, medians`);
-console.log(`  full synth (all stacks)  ${fullTime.toFixed(2)} s  peak RSS ${fullRss.toFixed(0)} MB`);
-console.log(`  minimal one-resource app ${minimalTime.toFixed(2)} s  peak RSS ${minimalRss.toFixed(0)} MB`);
-console.log(`  ratio ${ratio.toFixed(2)}x (target <= ${TARGET_TIME_RATIO}x: ${timeOk ? 'met' : 'MISSED'}); peak RSS target <= ${TARGET_PEAK_RSS_MB} MB: ${rssOk ? 'met' : 'MISSED'}`);
-if (process.argv.includes('--enforce') && !(timeOk && rssOk)) {
+const results = {
+  today: measure("today's fleet", today),
+  minimal: measure('minimal app', minimal),
+  ...(generatedDir !== undefined ? { generated: measure('generated fleet', generated) } : {}),
+};
+const header = `bench: app command "${appCommand}" (cdktf.json) vs the minimal app compiled alike, ${options.runs} alternating run(s) each; median time, highest peak RSS`;
+process.stdout.write(formatReport(results, header, options.fleet));
+const missed = evaluateTargets(results).filter((t) => !t.met);
+if (options.enforce && missed.length > 0) {
+  console.error(`bench: missed target(s): ${missed.map((t) => `${t.name} ${t.value} (target ${t.target})`).join('; ')}`);
   process.exit(1);
 }
