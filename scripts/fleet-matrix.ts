@@ -17,7 +17,7 @@
  * is never printed. Exit 2 on a bad argument.
  */
 import { resolve } from 'node:path';
-import { ConfigError, ENVIRONMENT_STACK_ROLES, isHcpState, loadFleetFromDirectory, selectEnvironments, type EnvironmentConfig } from '../src/config';
+import { ConfigError, ENVIRONMENT_STACK_ROLES, isHcpState, loadFleetFromDirectory, selectEnvironments, selectionFromEnv, type EnvironmentConfig } from '../src/config';
 
 export type StackRole = (typeof ENVIRONMENT_STACK_ROLES)[number];
 
@@ -58,17 +58,10 @@ export function runnerKey(config: Pick<EnvironmentConfig, 'cloud' | 'name'>): st
   return `${config.cloud}_${config.name}`.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
 }
 
-/** A comma-separated list, blanks dropped (as src/main.ts reads it). */
-export function list(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
 
 /** The selection's description for messages: `PLATFORM_CLOUDS=aws PLATFORM_TIERS=prod`, or `the whole fleet`. */
 function describeSelection(env: NodeJS.ProcessEnv): string {
-  const set = (['PLATFORM_CLOUDS', 'PLATFORM_ENVIRONMENTS', 'PLATFORM_TIERS'] as const).filter((k) => list(env[k]).length > 0).map((k) => `${k}=${env[k]}`);
+  const set = (['PLATFORM_CLOUDS', 'PLATFORM_ENVIRONMENTS', 'PLATFORM_TIERS'] as const).filter((k) => (env[k] ?? '').replace(/[\s,]/g, '') !== '').map((k) => `${k}=${env[k]}`);
   return set.length > 0 ? set.join(' ') : 'the whole fleet';
 }
 
@@ -93,11 +86,7 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv, repoRoot: 
   let selected: EnvironmentConfig[];
   try {
     const fleet = loadFleetFromDirectory(dir);
-    selected = selectEnvironments(fleet.environments, {
-      clouds: list(env.PLATFORM_CLOUDS),
-      environments: list(env.PLATFORM_ENVIRONMENTS),
-      tiers: list(env.PLATFORM_TIERS),
-    });
+    selected = selectEnvironments(fleet.environments, selectionFromEnv(env));
   } catch (error) {
     if (error instanceof ConfigError) {
       io.err(`${error.message}\n${error.problems.length} configuration problem(s); no matrix was printed.\n`);

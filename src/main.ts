@@ -15,15 +15,8 @@
  * which library users call from an app of their own. Importing the library (src/index.ts) never
  * runs this.
  */
-import { ConfigError } from './config';
+import { ConfigError, selectionFromEnv } from './config';
 import { disableTokenStackTraces, synthesizeFleet } from './synth';
-
-function list(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
 
 function main(): void {
   // CDKTF_TOKEN_STACK_TRACES=1 keeps cdktf's token stack traces, for debugging a token error.
@@ -31,11 +24,7 @@ function main(): void {
   try {
     synthesizeFleet({
       environmentsDir: process.env.PLATFORM_ENVIRONMENTS_DIR || undefined,
-      selection: {
-        clouds: list(process.env.PLATFORM_CLOUDS),
-        environments: list(process.env.PLATFORM_ENVIRONMENTS),
-        tiers: list(process.env.PLATFORM_TIERS),
-      },
+      selection: selectionFromEnv(process.env),
     });
   } catch (error) {
     if (error instanceof ConfigError) {

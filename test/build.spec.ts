@@ -43,7 +43,7 @@ describe('the build', () => {
 
   it('runs before every synth, and cdktf starts the built entry point with plain node', () => {
     expect(scripts.build).toBe('tsc -b tsconfig.build.json');
-    expect(scripts.synth).toBe('npm run build && cdktf synth');
+    expect(scripts.synth).toBe('npm run build && node scripts/cdktf-synth.cjs');
     expect(json('cdktf.json').app).toBe('node dist/main.js');
   });
 

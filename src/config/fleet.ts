@@ -201,6 +201,19 @@ function globPattern(glob: string): RegExp {
  * or tier, and for a name or glob that matches no environment of the selected
  * clouds and tiers (a typo must not synthesize nothing and pass).
  */
+/** A comma-separated list, blanks dropped. */
+function commaList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/** The selection the app and the workflow scripts read: PLATFORM_CLOUDS, PLATFORM_ENVIRONMENTS (names or globs) and PLATFORM_TIERS. */
+export function selectionFromEnv(env: Readonly<Record<string, string | undefined>>): Selection {
+  return { clouds: commaList(env.PLATFORM_CLOUDS), environments: commaList(env.PLATFORM_ENVIRONMENTS), tiers: commaList(env.PLATFORM_TIERS) };
+}
+
 export function selectEnvironments(environments: readonly EnvironmentConfig[], selection: Selection = {}): EnvironmentConfig[] {
   const problems: ConfigProblem[] = [];
   const clouds = selection.clouds ?? [];
