@@ -102,6 +102,42 @@ const nodePoolSchema = z.strictObject({
 });
 export type NodePoolConfig = z.infer<typeof nodePoolSchema>;
 
+/** A Kubernetes label key (optional DNS prefix, then a name of at most 63 characters). */
+const LABEL_KEY = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+/** A Kubernetes label value: at most 63 letters, digits, -, _ and ., starting and ending alphanumeric (or empty). */
+const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+/**
+ * Name of a node pool beyond `app` and `security`: 1-12 lowercase letters and digits, starting with a
+ * letter (AKS's limit for Linux pools, the strictest of the three clouds, so a pool name works everywhere).
+ */
+export const NODE_POOL_NAME = /^[a-z][a-z0-9]{0,11}$/;
+
+/**
+ * A node pool of one's own (e.g. `batch`, `gpu`): sizing as the app pool, the label `workload: <name>`
+ * set by the platform, optional labels of one's own and an optional taint so that only pods that
+ * tolerate it run there. It gets the app pool's hardening (private subnets, encrypted disks, the
+ * mirror only) and its dependencies (CNI before nodes) from the platform.
+ */
+const additionalNodePoolSchema = nodePoolSchema.extend({
+  /** @default - none beyond `workload: <name>` */
+  labels: z
+    .record(
+      z.string().regex(LABEL_KEY, 'a Kubernetes label key'),
+      z.string().regex(LABEL_VALUE, 'a Kubernetes label value: at most 63 letters, digits, -, _ and .'),
+    )
+    .default({}),
+  /** @default - no taint */
+  taint: z
+    .strictObject({
+      key: z.string().regex(LABEL_KEY, 'a Kubernetes label key'),
+      value: z.string().regex(LABEL_VALUE, 'a Kubernetes label value: at most 63 letters, digits, -, _ and .'),
+      effect: z.literal('NoSchedule').default('NoSchedule'),
+    })
+    .optional(),
+});
+export type AdditionalNodePoolConfig = z.infer<typeof additionalNodePoolSchema>;
+
 /**
  * Opt-in to a public Kubernetes API endpoint. Off by default everywhere and
  * refused in prod; when on, it must carry an explicit allow-list.
@@ -126,7 +162,12 @@ const commonFields = {
   /** Prefix for every resource name; the cluster is named `<namePrefix>-<name>`. */
   namePrefix: z.string().regex(/^[a-z][a-z0-9-]{1,14}[a-z0-9]$/, 'lowercase letters, digits and hyphens, 3-16 characters'),
   kubernetesVersion: z.string().regex(/^1\.\d{2}$/, 'a Kubernetes minor version such as 1.34'),
-  nodePools: z.strictObject({ app: nodePoolSchema, security: nodePoolSchema }),
+  /**
+   * `app` (general workloads) and `security` (tainted: Falco, Kyverno, Vault) are required; any
+   * further key is a pool of one's own (NODE_POOL_NAME). A mapping, not a list, so `extends` merges
+   * pools by name.
+   */
+  nodePools: z.object({ app: nodePoolSchema, security: nodePoolSchema }).catchall(additionalNodePoolSchema),
   /** Principals granted cluster-admin through the cloud's identity system. */
   adminPrincipals: z.array(nonEmpty).min(1),
   /** Networks (VPN, bastion, CI runners) allowed to reach the private API endpoint: private (RFC 1918 / RFC 6598) ranges. */
@@ -297,6 +338,13 @@ export type AwsEnvironmentConfig = z.infer<typeof awsEnvironmentSchema>;
 export type AzureEnvironmentConfig = z.infer<typeof azureEnvironmentSchema>;
 export type GcpEnvironmentConfig = z.infer<typeof gcpEnvironmentSchema>;
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+/** The pools of one's own of an environment (every pool but `app` and `security`), by name, in file order. */
+export function additionalNodePools(config: Pick<EnvironmentConfig, 'nodePools'>): Array<[string, AdditionalNodePoolConfig]> {
+  return Object.entries(config.nodePools)
+    .filter(([name]) => name !== 'app' && name !== 'security')
+    .map(([name, pool]) => [name, pool as AdditionalNodePoolConfig]);
+}
+
 /** The cloud's own state backend (bucket / storage account): what the state bootstrap stacks create. */
 export type NativeStateConfig<C extends EnvironmentConfig = EnvironmentConfig> = C extends EnvironmentConfig
   ? C & { readonly stateBackend: Exclude<C['stateBackend'], HcpTerraformStateBackend> }

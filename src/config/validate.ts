@@ -7,6 +7,7 @@
 import { createPublicKey } from 'node:crypto';
 import type { z } from 'zod';
 import { LOG_RETENTION_MIN_DAYS } from '../compliance/rules/aws/log-group-protection';
+import { SECURITY_POOL_PLACEMENT } from '../constructs/contract';
 import { contains, containsAddress, coversEverything, isAnyAddress, isPrivate, overlaps, parseAddress, parseCidr, type Ipv4Cidr } from './cidr';
 import { closestRegions, isKnownRegion, levenshtein, REGIONS_REVIEWED } from './regions';
 import {
@@ -21,6 +22,8 @@ import {
   type EnvironmentConfig,
   type GcpEnvironmentConfig,
   type NodePoolConfig,
+  NODE_POOL_NAME,
+  additionalNodePools,
   awsEnvironmentSchema,
   azureEnvironmentSchema,
   gcpEnvironmentSchema,
@@ -268,6 +271,20 @@ function checkCommon(config: EnvironmentConfig, problems: Problems): void {
 
   for (const name of ['app', 'security'] as const) {
     checkNodePool(`nodePools.${name}`, config.nodePools[name], problems);
+  }
+  for (const [name, pool] of additionalNodePools(config)) {
+    const field = `nodePools.${name}`;
+    if (!NODE_POOL_NAME.test(name) || name === 'system') {
+      problems.add(field, name, 'a pool name of 1-12 lowercase letters and digits starting with a letter, other than app, security and system (AKS allows no more)');
+    }
+    checkNodePool(field, pool, problems);
+    // The platform labels the pool workload=<name>; the security pool's label and taint are the security pool's alone.
+    if ('workload' in pool.labels) {
+      problems.add(`${field}.labels.workload`, pool.labels.workload, `no workload label: the platform sets workload=${name}`);
+    }
+    if (pool.taint && pool.taint.key === SECURITY_POOL_PLACEMENT.taint.key && pool.taint.value === SECURITY_POOL_PLACEMENT.taint.value) {
+      problems.add(`${field}.taint`, pool.taint, `a taint other than the security pool's ${SECURITY_POOL_PLACEMENT.taint.key}=${SECURITY_POOL_PLACEMENT.taint.value}: security agents would schedule onto this pool`);
+    }
   }
   if (config.tier !== 'dev' && config.nodePools.security.minSize < 2) {
     problems.add('nodePools.security.minSize', config.nodePools.security.minSize, `at least 2 in the ${config.tier} tier, so security agents survive a node loss`);

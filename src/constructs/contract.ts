@@ -124,3 +124,40 @@ export const BASELINE_SERVICE_ACCOUNTS = {
   awsLoadBalancerController: { namespace: 'kube-system', name: 'aws-load-balancer-controller' },
   ebsCsiController: { namespace: 'kube-system', name: 'ebs-csi-controller-sa' },
 } as const satisfies Record<string, ServiceAccountRef>;
+
+/**
+ * A node pool of one's own beyond `app` and `security` (e.g. `batch`, `gpu`): its name, its labels
+ * (the platform adds `workload: <name>`) and an optional taint. Every cloud's platform gives it the
+ * app pool's hardening and wiring.
+ */
+export interface AdditionalPoolPlacement {
+  /** 1-12 lowercase letters and digits, starting with a letter; not app, security or system. */
+  readonly name: string;
+  /** @default - only `workload: <name>` */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** @default - no taint */
+  readonly taint?: NodeTaint;
+}
+
+/** The labels and taints a pool of one's own is created with. */
+export function additionalPoolPlacement(pool: AdditionalPoolPlacement): { labels: Record<string, string>; taints: NodeTaint[] } {
+  return { labels: { ...pool.labels, workload: pool.name }, taints: pool.taint ? [pool.taint] : [] };
+}
+
+/**
+ * Throws one error naming every problem of `pools`, for library users who pass props without the
+ * configuration's validation: a bad or reserved name, a duplicate, a `workload` label of its own, or
+ * the security pool's taint (which would draw security agents onto the pool).
+ */
+export function assertAdditionalPools(pools: readonly AdditionalPoolPlacement[]): void {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const pool of pools) {
+    if (!/^[a-z][a-z0-9]{0,11}$/.test(pool.name) || ['app', 'security', 'system'].includes(pool.name)) problems.push(`pool name ${JSON.stringify(pool.name)}: 1-12 lowercase letters and digits starting with a letter, not app, security or system`);
+    if (seen.has(pool.name)) problems.push(`pool name ${JSON.stringify(pool.name)}: used twice`);
+    seen.add(pool.name);
+    if (pool.labels && 'workload' in pool.labels) problems.push(`pool ${pool.name}: no workload label of its own (the platform sets workload=${pool.name})`);
+    if (pool.taint && pool.taint.key === SECURITY_POOL_PLACEMENT.taint.key && pool.taint.value === SECURITY_POOL_PLACEMENT.taint.value) problems.push(`pool ${pool.name}: the security pool's taint is the security pool's alone`);
+  }
+  if (problems.length > 0) throw new Error(`additionalPools: ${problems.join('; ')}`);
+}

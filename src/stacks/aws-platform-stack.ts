@@ -5,10 +5,10 @@
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import type { AwsEnvironmentConfig, NodePoolConfig } from '../config/schema';
+import { additionalNodePools, type AdditionalNodePoolConfig, type AwsEnvironmentConfig, type NodePoolConfig } from '../config/schema';
 import type { ClusterContract } from '../constructs/contract';
 import type { NodePoolSizing } from '../constructs/aws/node-pool';
-import { AwsPlatform } from '../constructs/aws/platform';
+import { AwsPlatform, type AwsPlatformProps } from '../constructs/aws/platform';
 import { clusterName, configureBackend } from './common';
 
 export interface AwsPlatformStackProps {
@@ -22,6 +22,35 @@ function sizing(pool: NodePoolConfig): NodePoolSizing {
     maxSize: pool.maxSize,
     desiredSize: pool.desiredSize,
     diskSizeGb: pool.diskSizeGb,
+  };
+}
+
+/**
+ * The AwsPlatform props of an environment: the one place config becomes props. Exported so an app
+ * of one's own changes a setting (`{ ...awsPlatformProps(config), logRetentionDays: 730 }`) without
+ * copying the wiring.
+ */
+export function awsPlatformProps(config: AwsEnvironmentConfig): AwsPlatformProps {
+  const net = config.network;
+  return {
+    name: clusterName(config),
+    accountId: config.accountId,
+    region: config.region,
+    availabilityZones: config.availabilityZones,
+    vpcCidr: net.vpcCidr,
+    publicSubnetCidrs: net.publicSubnetCidrs,
+    privateSubnetCidrs: net.privateSubnetCidrs,
+    intraSubnetCidrs: net.intraSubnetCidrs,
+    natGatewayPerAz: net.natGateways === 'one-per-az',
+    logRetentionDays: net.flowLogRetentionDays,
+    kubernetesVersion: config.kubernetesVersion,
+    appPool: sizing(config.nodePools.app),
+    securityPool: sizing(config.nodePools.security),
+    additionalPools: additionalNodePools(config).map(([name, pool]: [string, AdditionalNodePoolConfig]) => ({ name, labels: pool.labels, taint: pool.taint, ...sizing(pool) })),
+    adminPrincipals: config.adminPrincipals,
+    adminCidrs: config.adminCidrs,
+    publicEndpoint: config.publicApiEndpoint.enabled ? { allowedCidrs: config.publicApiEndpoint.allowedCidrs } : undefined,
+    imageMirror: config.platformImageMirror,
   };
 }
 
@@ -41,26 +70,7 @@ export class AwsPlatformStack extends TerraformStack {
       defaultTags: [{ tags: { ...config.tags, environment: config.name, tier: config.tier, 'managed-by': 'cdktf' } }],
     });
 
-    const net = config.network;
-    this.platform = new AwsPlatform(this, 'platform', {
-      name: clusterName(config),
-      accountId: config.accountId,
-      region: config.region,
-      availabilityZones: config.availabilityZones,
-      vpcCidr: net.vpcCidr,
-      publicSubnetCidrs: net.publicSubnetCidrs,
-      privateSubnetCidrs: net.privateSubnetCidrs,
-      intraSubnetCidrs: net.intraSubnetCidrs,
-      natGatewayPerAz: net.natGateways === 'one-per-az',
-      logRetentionDays: net.flowLogRetentionDays,
-      kubernetesVersion: config.kubernetesVersion,
-      appPool: sizing(config.nodePools.app),
-      securityPool: sizing(config.nodePools.security),
-      adminPrincipals: config.adminPrincipals,
-      adminCidrs: config.adminCidrs,
-      publicEndpoint: config.publicApiEndpoint.enabled ? { allowedCidrs: config.publicApiEndpoint.allowedCidrs } : undefined,
-      imageMirror: config.platformImageMirror,
-    });
+    this.platform = new AwsPlatform(this, 'platform', awsPlatformProps(config));
     this.contract = this.platform.contract;
   }
 }

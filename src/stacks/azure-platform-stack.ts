@@ -5,10 +5,10 @@
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import type { AzureEnvironmentConfig, NodePoolConfig } from '../config/schema';
+import { additionalNodePools, type AzureEnvironmentConfig, type NodePoolConfig } from '../config/schema';
 import type { ClusterContract } from '../constructs/contract';
 import type { NodePoolSizing } from '../constructs/azure/node-pool';
-import { AzurePlatform } from '../constructs/azure/platform';
+import { AzurePlatform, type AzurePlatformProps } from '../constructs/azure/platform';
 import { clusterName, configureBackend } from './common';
 
 export interface AzurePlatformStackProps {
@@ -30,6 +30,44 @@ function globalName(text: string, maxLength: number): string {
   return text.slice(0, maxLength).replace(/-+$/, '');
 }
 
+/**
+ * The AzurePlatform props of an environment: the one place config becomes props. Exported so an app
+ * of one's own changes a setting without copying the wiring.
+ */
+export function azurePlatformProps(config: AzureEnvironmentConfig): AzurePlatformProps {
+  const name = clusterName(config);
+  const net = config.network;
+  return {
+    name,
+    tenantId: config.tenantId,
+    location: config.location,
+    keyVaultName: globalName(`kv-${name}`, 24),
+    flowLogStorageAccountName: globalName(`st${name.replace(/-/g, '')}flow`, 24),
+    vnetCidr: net.vnetCidr,
+    nodeSubnetCidr: net.nodeSubnetCidr,
+    apiServerSubnetCidr: net.apiServerSubnetCidr,
+    appGatewaySubnetCidr: net.appGatewaySubnetCidr,
+    privateEndpointSubnetCidr: net.privateEndpointSubnetCidr,
+    podCidr: net.podCidr,
+    serviceCidr: net.serviceCidr,
+    dnsServiceIp: net.dnsServiceIp,
+    kubernetesVersion: config.kubernetesVersion,
+    systemPool: sizing(config.systemNodePool),
+    appPool: sizing(config.nodePools.app),
+    securityPool: sizing(config.nodePools.security),
+    additionalPools: additionalNodePools(config).map(([poolName, pool]) => ({ name: poolName, labels: pool.labels, taint: pool.taint, ...sizing(pool) })),
+    adminGroupObjectIds: config.adminPrincipals,
+    adminCidrs: config.adminCidrs,
+    // 365 days everywhere (no Azure retention field in config): PCI-DSS 10.5.1.
+    logRetentionDays: 365,
+    // Dev trades the uptime SLA for cost; every other environment gets the Standard tier.
+    skuTier: config.tier === 'dev' ? 'Free' : 'Standard',
+    publicEndpoint: config.publicApiEndpoint.enabled ? { authorizedIpRanges: config.publicApiEndpoint.allowedCidrs } : undefined,
+    imageMirror: config.platformImageMirror,
+    tags: { ...config.tags, environment: config.name, tier: config.tier, 'managed-by': 'cdktf' },
+  };
+}
+
 export class AzurePlatformStack extends TerraformStack {
   readonly platform: AzurePlatform;
   readonly contract: ClusterContract;
@@ -48,36 +86,7 @@ export class AzurePlatformStack extends TerraformStack {
       storageUseAzuread: true,
     });
 
-    const name = clusterName(config);
-    const net = config.network;
-    this.platform = new AzurePlatform(this, 'platform', {
-      name,
-      tenantId: config.tenantId,
-      location: config.location,
-      keyVaultName: globalName(`kv-${name}`, 24),
-      flowLogStorageAccountName: globalName(`st${name.replace(/-/g, '')}flow`, 24),
-      vnetCidr: net.vnetCidr,
-      nodeSubnetCidr: net.nodeSubnetCidr,
-      apiServerSubnetCidr: net.apiServerSubnetCidr,
-      appGatewaySubnetCidr: net.appGatewaySubnetCidr,
-      privateEndpointSubnetCidr: net.privateEndpointSubnetCidr,
-      podCidr: net.podCidr,
-      serviceCidr: net.serviceCidr,
-      dnsServiceIp: net.dnsServiceIp,
-      kubernetesVersion: config.kubernetesVersion,
-      systemPool: sizing(config.systemNodePool),
-      appPool: sizing(config.nodePools.app),
-      securityPool: sizing(config.nodePools.security),
-      adminGroupObjectIds: config.adminPrincipals,
-      adminCidrs: config.adminCidrs,
-      // 365 days everywhere (no Azure retention field in config): PCI-DSS 10.5.1.
-      logRetentionDays: 365,
-      // Dev trades the uptime SLA for cost; every other environment gets the Standard tier.
-      skuTier: config.tier === 'dev' ? 'Free' : 'Standard',
-      publicEndpoint: config.publicApiEndpoint.enabled ? { authorizedIpRanges: config.publicApiEndpoint.allowedCidrs } : undefined,
-      imageMirror: config.platformImageMirror,
-      tags: { ...config.tags, environment: config.name, tier: config.tier, 'managed-by': 'cdktf' },
-    });
+    this.platform = new AzurePlatform(this, 'platform', azurePlatformProps(config));
     this.contract = this.platform.contract;
   }
 }

@@ -5,10 +5,10 @@
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import type { GcpEnvironmentConfig, NodePoolConfig } from '../config/schema';
+import { additionalNodePools, type GcpEnvironmentConfig, type NodePoolConfig } from '../config/schema';
 import type { ClusterContract } from '../constructs/contract';
 import type { NodePoolSizing } from '../constructs/gcp/node-pool';
-import { GcpPlatform } from '../constructs/gcp/platform';
+import { GcpPlatform, type GcpPlatformProps } from '../constructs/gcp/platform';
 import { clusterName, configureBackend } from './common';
 
 export interface GcpPlatformStackProps {
@@ -22,6 +22,44 @@ function sizing(pool: NodePoolConfig): NodePoolSizing {
     maxCount: pool.maxSize,
     desiredCount: pool.desiredSize,
     diskSizeGb: pool.diskSizeGb,
+  };
+}
+
+/**
+ * The GcpPlatform props of an environment: the one place config becomes props. Exported so an app
+ * of one's own changes a setting without copying the wiring.
+ */
+export function gcpPlatformProps(config: GcpEnvironmentConfig): GcpPlatformProps {
+  const labels = { ...config.tags, environment: config.name, tier: config.tier, 'managed-by': 'cdktf' };
+  const net = config.network;
+  const isDev = config.tier === 'dev';
+  // Google Groups for RBAC lives in the admins' Workspace/Cloud Identity domain.
+  const groupDomain = config.adminPrincipals.find((m) => m.startsWith('group:'))?.split('@')[1];
+  return {
+    name: clusterName(config),
+    project: config.projectId,
+    region: config.region,
+    nodesCidr: net.nodesCidr,
+    podsCidr: net.podsCidr,
+    servicesCidr: net.servicesCidr,
+    masterCidr: net.masterCidr,
+    proxyOnlyCidr: net.proxyOnlyCidr,
+    kubernetesVersion: config.kubernetesVersion,
+    appPool: sizing(config.nodePools.app),
+    securityPool: sizing(config.nodePools.security),
+    additionalPools: additionalNodePools(config).map(([poolName, pool]) => ({ name: poolName, labels: pool.labels, taint: pool.taint, ...sizing(pool) })),
+    adminCidrs: config.adminCidrs,
+    // Binary Authorization admits only these (platformImageMirror lies inside them) plus Google's system images.
+    allowedRegistries: config.allowedRegistries,
+    adminPrincipals: config.adminPrincipals,
+    rbacSecurityGroup: groupDomain ? `gke-security-groups@${groupDomain}` : undefined,
+    // Prod takes upgrades only after they have soaked in the REGULAR channel.
+    releaseChannel: config.tier === 'prod' ? 'STABLE' : 'REGULAR',
+    publicEndpoint: config.publicApiEndpoint.enabled ? { authorizedCidrs: config.publicApiEndpoint.allowedCidrs } : undefined,
+    // Dev samples half the flows (cost); every other environment logs every flow.
+    flowLogs: { flowSampling: isDev ? 0.5 : 1 },
+    labels,
+    imageMirror: config.platformImageMirror,
   };
 }
 
@@ -40,35 +78,7 @@ export class GcpPlatformStack extends TerraformStack {
     // override because cdktf snake-cases map keys inside provider blocks (cost-center -> cost_center).
     provider.addOverride('default_labels', labels);
 
-    const net = config.network;
-    const isDev = config.tier === 'dev';
-    // Google Groups for RBAC lives in the admins' Workspace/Cloud Identity domain.
-    const groupDomain = config.adminPrincipals.find((m) => m.startsWith('group:'))?.split('@')[1];
-    this.platform = new GcpPlatform(this, 'platform', {
-      name: clusterName(config),
-      project: config.projectId,
-      region: config.region,
-      nodesCidr: net.nodesCidr,
-      podsCidr: net.podsCidr,
-      servicesCidr: net.servicesCidr,
-      masterCidr: net.masterCidr,
-      proxyOnlyCidr: net.proxyOnlyCidr,
-      kubernetesVersion: config.kubernetesVersion,
-      appPool: sizing(config.nodePools.app),
-      securityPool: sizing(config.nodePools.security),
-      adminCidrs: config.adminCidrs,
-      // Binary Authorization admits only these (platformImageMirror lies inside them) plus Google's system images.
-      allowedRegistries: config.allowedRegistries,
-      adminPrincipals: config.adminPrincipals,
-      rbacSecurityGroup: groupDomain ? `gke-security-groups@${groupDomain}` : undefined,
-      // Prod takes upgrades only after they have soaked in the REGULAR channel.
-      releaseChannel: config.tier === 'prod' ? 'STABLE' : 'REGULAR',
-      publicEndpoint: config.publicApiEndpoint.enabled ? { authorizedCidrs: config.publicApiEndpoint.allowedCidrs } : undefined,
-      // Dev samples half the flows (cost); every other environment logs every flow.
-      flowLogs: { flowSampling: isDev ? 0.5 : 1 },
-      labels,
-      imageMirror: config.platformImageMirror,
-    });
+    this.platform = new GcpPlatform(this, 'platform', gcpPlatformProps(config));
     this.contract = this.platform.contract;
   }
 }

@@ -8,6 +8,9 @@ import { Fn, dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   APP_POOL_LABELS,
+  type AdditionalPoolPlacement,
+  additionalPoolPlacement,
+  assertAdditionalPools,
   BASELINE_SERVICE_ACCOUNTS,
   type ClusterContract,
   SECURITY_POOL_PLACEMENT,
@@ -56,6 +59,12 @@ export interface AwsPlatformProps {
   readonly appPool: NodePoolSizing;
   /** Security agents (Falco, Kyverno, Vault); tainted `workload=security:NoSchedule`. */
   readonly securityPool: NodePoolSizing;
+  /**
+   * Node pools of one's own beyond app and security, each with the app pool's hardening; the
+   * platform orders them after the managed CNI like the others.
+   * @default - none
+   */
+  readonly additionalPools?: readonly (NodePoolSizing & AdditionalPoolPlacement)[];
   readonly adminPrincipals: readonly string[];
   readonly adminCidrs: readonly string[];
   /**
@@ -99,6 +108,8 @@ export class AwsPlatform extends Construct {
   readonly cluster: Cluster;
   readonly appPool: NodePool;
   readonly securityPool: NodePool;
+  /** The pools of one's own, by name. */
+  readonly additionalPools: Readonly<Record<string, NodePool>>;
   readonly addons: ClusterAddons;
   readonly webAcl: WebAcl;
   readonly registry: MirrorRegistry;
@@ -158,6 +169,15 @@ export class AwsPlatform extends Construct {
       });
     this.appPool = pool('app', props.appPool, { labels: APP_POOL_LABELS });
     this.securityPool = pool('security', props.securityPool, SECURITY_POOL_PLACEMENT);
+    const additional = props.additionalPools ?? [];
+    assertAdditionalPools(additional);
+    this.additionalPools = Object.fromEntries(
+      additional.map(({ name: poolName, labels, taint, ...sizing }) => {
+        const placement = additionalPoolPlacement({ name: poolName, labels, taint });
+        return [poolName, pool(poolName, sizing, { labels: placement.labels, taint: placement.taints[0] })];
+      }),
+    );
+    const allPools = [this.appPool, this.securityPool, ...Object.values(this.additionalPools)];
 
     const identity = (
       roleId: string,
@@ -187,12 +207,12 @@ export class AwsPlatform extends Construct {
     this.addons = new ClusterAddons(this, 'addons', {
       clusterName,
       kubernetesVersion: props.kubernetesVersion,
-      afterNodes: [this.appPool.nodeGroup, this.securityPool.nodeGroup],
+      afterNodes: allPools.map((p) => p.nodeGroup),
       identities: { 'vpc-cni': vpcCni, 'aws-ebs-csi-driver': ebsCsi },
     });
     // Nodes join only once the managed CNI (and, before it, the Pod Identity agent) is installed: the node
     // role no longer carries CNI permissions, so a node must start with the aws-node that has its own role.
-    for (const pool of [this.appPool, this.securityPool]) {
+    for (const pool of allPools) {
       pool.nodeGroup.dependsOn = [...(pool.nodeGroup.dependsOn ?? []), dependable(this.addons.addons['vpc-cni'])];
     }
 
@@ -204,7 +224,7 @@ export class AwsPlatform extends Construct {
       region,
       repositories: mirroredRepositoryPaths(),
       encryptionKey: this.registryKey,
-      pullRoleArns: [this.appPool.nodeRoleArn, this.securityPool.nodeRoleArn],
+      pullRoleArns: allPools.map((p) => p.nodeRoleArn),
       untaggedExpiryDays: props.mirrorUntaggedExpiryDays,
     });
 

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { APP_POOL_LABELS, BASELINE_SERVICE_ACCOUNTS, type ClusterContract, SECURITY_POOL_PLACEMENT } from '../contract';
+import { APP_POOL_LABELS, type AdditionalPoolPlacement, additionalPoolPlacement, assertAdditionalPools, BASELINE_SERVICE_ACCOUNTS, type ClusterContract, SECURITY_POOL_PLACEMENT } from '../contract';
 import { Cluster, type PublicEndpointAccess, assertAuthorizedRanges } from './cluster';
 import { DiskEncryptionSet } from './disk-encryption-set';
 import { FlowLogs } from './flow-log';
@@ -48,6 +48,11 @@ export interface AzurePlatformProps extends NodeHardeningProps {
   readonly appPool: NodePoolSizing;
   /** Security agents (Falco, Kyverno, Vault); tainted `workload=security:NoSchedule`. */
   readonly securityPool: NodePoolSizing;
+  /**
+   * Node pools of one's own beyond system, app and security, each with the app pool's hardening.
+   * @default - none
+   */
+  readonly additionalPools?: readonly (NodePoolSizing & AdditionalPoolPlacement)[];
   /** Entra ID groups granted cluster-admin. */
   readonly adminGroupObjectIds: readonly string[];
   /** Networks allowed to reach the private API server. */
@@ -101,6 +106,8 @@ export class AzurePlatform extends Construct {
   readonly cluster: Cluster;
   readonly appPool: NodePool;
   readonly securityPool: NodePool;
+  /** The pools of one's own, by name. */
+  readonly additionalPools: Readonly<Record<string, NodePool>>;
   readonly waf: WebApplicationFirewall;
   readonly vaultIdentity: ManagedIdentity;
   readonly registry: MirrorRegistry;
@@ -227,6 +234,11 @@ export class AzurePlatform extends Construct {
       labels: SECURITY_POOL_PLACEMENT.labels,
       taints: [SECURITY_POOL_PLACEMENT.taint],
     });
+    const additional = props.additionalPools ?? [];
+    assertAdditionalPools(additional);
+    this.additionalPools = Object.fromEntries(
+      additional.map(({ name: poolName, labels, taint, ...sizing }) => [poolName, pool(poolName, sizing, additionalPoolPlacement({ name: poolName, labels, taint }))]),
+    );
 
     this.waf = new WebApplicationFirewall(this, 'waf', {
       name,

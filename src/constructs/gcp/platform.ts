@@ -6,7 +6,7 @@
 import { Construct } from 'constructs';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
-import { APP_POOL_LABELS, BASELINE_SERVICE_ACCOUNTS, type ClusterContract, SECURITY_POOL_PLACEMENT } from '../contract';
+import { APP_POOL_LABELS, type AdditionalPoolPlacement, additionalPoolPlacement, assertAdditionalPools, BASELINE_SERVICE_ACCOUNTS, type ClusterContract, SECURITY_POOL_PLACEMENT } from '../contract';
 import { BinaryAuthorizationPolicy } from './binary-authorization';
 import { CloudArmor, type CloudArmorProps } from './cloud-armor';
 import { Cluster, type MaintenanceWindow, type PublicEndpointAccess } from './cluster';
@@ -38,6 +38,11 @@ export interface GcpPlatformProps
   readonly appPool: NodePoolSizing;
   /** Security agents (Falco, Kyverno, Vault); tainted `workload=security:NoSchedule`. */
   readonly securityPool: NodePoolSizing;
+  /**
+   * Node pools of one's own beyond app and security, each with the app pool's hardening.
+   * @default - none
+   */
+  readonly additionalPools?: readonly (NodePoolSizing & AdditionalPoolPlacement)[];
   /** Networks allowed to reach the private API endpoint. */
   readonly adminCidrs: readonly string[];
   /**
@@ -97,6 +102,8 @@ export class GcpPlatform extends Construct {
   readonly cluster: Cluster;
   readonly appPool: NodePool;
   readonly securityPool: NodePool;
+  /** The pools of one's own, by name. */
+  readonly additionalPools: Readonly<Record<string, NodePool>>;
   readonly cloudArmor: CloudArmor;
   readonly vaultServiceAccount: GoogleServiceAccount;
   readonly vaultWorkloadIdentity: WorkloadIdentityBinding;
@@ -257,6 +264,11 @@ export class GcpPlatform extends Construct {
       labels: SECURITY_POOL_PLACEMENT.labels,
       taints: [SECURITY_POOL_PLACEMENT.taint],
     });
+    const additional = props.additionalPools ?? [];
+    assertAdditionalPools(additional);
+    this.additionalPools = Object.fromEntries(
+      additional.map(({ name: poolName, labels, taint, ...sizing }) => [poolName, pool(poolName, sizing, additionalPoolPlacement({ name: poolName, labels, taint }))]),
+    );
 
     this.cloudArmor = new CloudArmor(this, 'cloud-armor', { name: `${name}-waf`, project, ...props.waf, dependsOn: apis });
 
