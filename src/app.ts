@@ -67,6 +67,12 @@ export interface BuildOptions {
    * @default - hcpOrganizationGroups(configs)
    */
   readonly hcpOrganizations?: readonly HcpOrganizationGroup[];
+  /**
+   * The compliance packs to evaluate every stack with, e.g. the PCI-DSS pack with rules of one's own
+   * (`new CompliancePack(packDefinition('pci-dss-4', [...ALL_RULES, myRule]))`).
+   * @default - pciDss4Pack() and cisKubernetesManagedPack()
+   */
+  readonly packs?: readonly CompliancePack[];
 }
 
 export function buildApp(app: App, configs: readonly EnvironmentConfig[], options: BuildOptions = {}): PlatformApp {
@@ -79,6 +85,6 @@ export function buildApp(app: App, configs: readonly EnvironmentConfig[], option
     (organization) => new HcpTerraformStack(app, hcpStackName(organization), { organization }),
   );
   // pci-dss-4 and cis-kubernetes-managed: error findings fail synth with path and fix.
-  const packs = applyCompliancePacks(app);
+  const packs = applyCompliancePacks(app, options.packs);
   return { environments, stateBootstraps, hcpOrganizations, packs };
 }

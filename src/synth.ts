@@ -74,6 +74,8 @@ export interface SynthesizeFleetOptions extends SynthesizeOptions {
    * valid: an App creates its outdir when constructed. @default () => new App()
    */
   readonly app?: () => App;
+  /** The compliance packs (rules of one's own included). @default - the PCI-DSS and CIS packs */
+  readonly packs?: readonly CompliancePack[];
   /** Called with the built app before synthesis: add stacks of one's own, or aspects. */
   readonly extend?: (built: PlatformApp, app: App) => void;
 }
@@ -88,7 +90,7 @@ export function synthesizeFleet(options: SynthesizeFleetOptions = {}): { readonl
   const configs = selectEnvironments(fleet.environments, options.selection);
   const app = options.app ? options.app() : new App();
   // Bootstrap and workspaces stacks carry every environment they serve, selected or not.
-  const built = buildApp(app, configs, { stateBackends: fleet.stateBackends, hcpOrganizations: fleet.hcpOrganizations });
+  const built = buildApp(app, configs, { stateBackends: fleet.stateBackends, hcpOrganizations: fleet.hcpOrganizations, packs: options.packs });
   options.extend?.(built, app);
   const reports = synthesize(app, built.packs, options);
   return { app, built, reports };
