@@ -505,7 +505,10 @@ function policyValues(stack: BaselineStack): JsonObject {
   if (!config) throw new Error(`${stack.stack}: no ConfigMap platform-policy-config in the stack`);
   const values: JsonObject = {};
   for (const [key, value] of Object.entries(config.data)) values[`platformconfig.data.${key}`] = value;
-  return { apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'Values', globalValues: values };
+  // The namespaces' labels (data-classification), so rules that select namespaces by label are judged
+  // as on the cluster (the Kyverno CLI matches namespaceSelector against these entries).
+  const namespaceSelector = stack.objects.filter((o) => o.kind === 'Namespace').map((o) => ({ name: o.name, labels: o.labels }));
+  return { apiVersion: 'cli.kyverno.io/v1alpha1', kind: 'Values', globalValues: values, namespaceSelector } as unknown as JsonObject;
 }
 
 async function admit(stack: BaselineStack, templates: ReadonlyArray<{ release: string; template: PodTemplate }>, work: string): Promise<{ problems: Problem[]; rejected: Set<string> }> {

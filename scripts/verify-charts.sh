@@ -91,7 +91,13 @@ for chart in charts/*/; do
     printf 'namespaces:\n  - name: payments\n    payments: true\n    podSecurityLevel: baseline\n' >"$work/neg-psa.yaml"
     expect_render_failure "payments namespace below restricted" 'must use podSecurityLevel restricted' \
       "$chart" -f "$base_vf" -f "$work/neg-psa.yaml" && negatives=$((negatives + 1))
-    log "negative render checks: $negatives/5 rejected as expected"
+    printf 'namespaces:\n  - name: reporting\n' >"$work/neg-class.yaml"
+    expect_render_failure "namespace without a data class" 'needs dataClassification' \
+      "$chart" -f "$base_vf" -f "$work/neg-class.yaml" && negatives=$((negatives + 1))
+    printf 'namespaces:\n  - name: payments\n    payments: true\n    dataClassification: internal\n' >"$work/neg-class-pay.yaml"
+    expect_render_failure "payments namespace below restricted class" 'must be dataClassification restricted' \
+      "$chart" -f "$base_vf" -f "$work/neg-class-pay.yaml" && negatives=$((negatives + 1))
+    log "negative render checks: $negatives/7 rejected as expected"
 
     # Contract with policies/restrict-image-registries: the allowedRegistries string this chart
     # writes into kyverno/platform-policy-config must make that policy's own test suite pass

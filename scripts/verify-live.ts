@@ -611,6 +611,33 @@ function plantedViolations(image: string): Planted[] {
       ),
     },
     { name: 'CronJob in the host PID namespace', policy: 'disallow-host-access', object: controller('CronJob', edit(base('planted-host-pid-cronjob'), (s) => (s.hostPID = true))) },
+    // The workload namespace is restricted: no pod of it may land on the security pool, and its service authorization names callers.
+    {
+      name: 'security-pool toleration in a restricted namespace',
+      policy: 'restrict-classified-workload-placement',
+      object: edit(base('planted-security-toleration'), (s) => (s.tolerations = [{ key: 'workload', operator: 'Equal', value: 'security', effect: 'NoSchedule' }])),
+    },
+    {
+      name: 'Deployment selecting the security pool in a restricted namespace',
+      policy: 'restrict-classified-workload-placement',
+      object: controller('Deployment', edit(base('planted-security-selector'), (s) => (s.nodeSelector = { workload: 'security' }))),
+    },
+    { name: 'nodeName in a restricted namespace', policy: 'restrict-classified-node-name', object: edit(base('planted-node-name'), (s) => (s.nodeName = 'node-1')) },
+    {
+      name: 'allow-all AuthorizationPolicy',
+      policy: 'restrict-authorization-policy-sources',
+      object: { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'planted-allow-all', namespace: WORKLOAD_NAMESPACE }, spec: { rules: [{}] } },
+    },
+    {
+      name: 'AuthorizationPolicy allowing principal *',
+      policy: 'restrict-authorization-policy-sources',
+      object: { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'planted-star', namespace: WORKLOAD_NAMESPACE }, spec: { rules: [{ from: [{ source: { principals: ['*'] } }] }] } },
+    },
+    {
+      name: 'PeerAuthentication without STRICT in a restricted namespace',
+      policy: 'restrict-peer-authentication-mtls',
+      object: { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'planted-unset', namespace: WORKLOAD_NAMESPACE }, spec: { mtls: { mode: 'UNSET' } } },
+    },
   ];
 }
 
@@ -662,6 +689,27 @@ async function generatedNetworkPolicies(ctx: StackContext): Promise<void> {
   } catch (error) {
     fail(ctx, 'generate-default-deny-networkpolicy', `${(error as Error).message} (found: ${found.join(', ') || 'none'})`);
   }
+}
+
+/** The default-deny AuthorizationPolicy Kyverno generates in a new namespace, and an AuthorizationPolicy that names its callers admitted. */
+async function generatedAuthorizationPolicy(ctx: StackContext): Promise<void> {
+  try {
+    await waitFor(`AuthorizationPolicy default-deny-all generated in ${WORKLOAD_NAMESPACE}`, 90_000, async () =>
+      (await ctx.cluster.items(['get', 'authorizationpolicies.security.istio.io', '-n', WORKLOAD_NAMESPACE])).some((p) => (p.metadata as JsonObject).name === 'default-deny-all'), 500);
+    const generated = await ctx.cluster.json(['get', 'authorizationpolicies.security.istio.io', 'default-deny-all', '-n', WORKLOAD_NAMESPACE]);
+    const spec = (generated.spec ?? {}) as JsonObject;
+    if (Object.keys(spec).length !== 0) fail(ctx, 'generate-default-deny-authorizationpolicy', `generated with spec ${JSON.stringify(spec)}; expected {} (allow nothing)`);
+    else log(`  generate: AuthorizationPolicy default-deny-all (spec {}: allow nothing) created by Kyverno in ${WORKLOAD_NAMESPACE}`);
+  } catch (error) {
+    fail(ctx, 'generate-default-deny-authorizationpolicy', (error as Error).message);
+  }
+  const callers = await ctx.cluster.dryRun({
+    apiVersion: 'security.istio.io/v1',
+    kind: 'AuthorizationPolicy',
+    metadata: { name: 'callers', namespace: WORKLOAD_NAMESPACE },
+    spec: { rules: [{ from: [{ source: { principals: ['cluster.local/ns/checkout/sa/checkout-web'] } }] }] },
+  });
+  if (callers !== '') fail(ctx, 'AuthorizationPolicy naming its callers', `denied: ${callers}`);
 }
 
 async function checkStack(stack: BaselineStack, options: { mirror: string; upstreamDir?: string; cacheDir: string; gitopsRoot: string; keep: boolean }): Promise<StackOutcome> {
@@ -728,8 +776,11 @@ async function checkStack(stack: BaselineStack, options: { mirror: string; upstr
 
     // 3. Admission: a compliant control, the platform's pods, the planted violations.
     const image = `${options.mirror}/live/probe:1.0.0`;
-    const created = await cluster.kubectl(['create', 'namespace', WORKLOAD_NAMESPACE]);
-    if (created.code !== 0) fail(ctx, `namespace ${WORKLOAD_NAMESPACE}`, oneLine(created.stderr));
+    // Every workload namespace carries its data class (policies/require-data-classification): one without is refused.
+    const unclassified = await cluster.dryRun({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'live-unclassified' } });
+    if (unclassified === '' || !deniedBy(unclassified, 'require-data-classification')) fail(ctx, 'namespace without data-classification', unclassified === '' ? 'admitted; expected a denial by require-data-classification' : `denied, but not by require-data-classification: ${unclassified}`);
+    const created = await cluster.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: WORKLOAD_NAMESPACE, labels: { 'data-classification': 'restricted' } } }], 'verify-live');
+    for (const e of created.errors) fail(ctx, `namespace ${WORKLOAD_NAMESPACE}`, e);
     await cluster.ensureDefaultServiceAccount(WORKLOAD_NAMESPACE);
     const planted = plantedViolations(image);
     // Kyverno updates its webhook rules asynchronously after the policies turn Ready: wait for the
@@ -741,6 +792,7 @@ async function checkStack(stack: BaselineStack, options: { mirror: string; upstr
     log(`  platform pods judged (+${elapsed(ctx)}s)`);
     let denied = await judgePlanted(ctx, planted);
     await generatedNetworkPolicies(ctx);
+    await generatedAuthorizationPolicy(ctx);
     log(`  planted and generate judged (+${elapsed(ctx)}s)`);
 
     // 4. The signature policy, proven on an unsigned image from a local registry.

@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import type { NodePoolPlacement } from '../contract';
+import { BASELINE_NAMESPACES } from './settings';
 
 /** A chart at an exact version in an exact repository (or shipped with the stack). */
 export interface ChartRef {
@@ -90,12 +91,48 @@ export const BASELINE_OBJECT_LABELS: Readonly<Record<string, string>> = {
   'platform.regulated-k8s.io/baseline': 'true',
 };
 
-/** A namespace owned by Terraform (not `create_namespace`), so it carries PSA labels from the start. */
+/** Classes of data a namespace's workloads hold (docs/policies.md, "Data classification"). */
+export type DataClassification = 'public' | 'internal' | 'confidential' | 'restricted';
+
+/**
+ * The `data-classification` label of each baseline namespace: every namespace outside the
+ * system ones must carry one (policies/require-data-classification). The class is the
+ * highest class of data the namespace's components hold. vault and cert-manager run on the
+ * security pool, falco on every node, by design: they are excluded by name from
+ * policies/restrict-classified-workload-placement. A new namespace on the security pool with
+ * class confidential or restricted needs the same exclusion.
+ */
+export const BASELINE_NAMESPACE_CLASSIFICATION: Readonly<Record<string, DataClassification>> = {
+  // Admission requests carry every object written to the cluster, Secrets included.
+  [BASELINE_NAMESPACES.kyverno]: 'confidential',
+  // Reviewed exceptions only; no workloads.
+  [BASELINE_NAMESPACES.policyExceptions]: 'internal',
+  // istiod signs every workload certificate of the mesh.
+  [BASELINE_NAMESPACES.istio]: 'restricted',
+  // The CNI node agent holds no data.
+  [BASELINE_NAMESPACES.istioCni]: 'internal',
+  // Every secret of the platform and its applications.
+  [BASELINE_NAMESPACES.vault]: 'restricted',
+  // The root CA key pair of the in-cluster CA.
+  [BASELINE_NAMESPACES.certManager]: 'restricted',
+  // Security events: command lines, file paths and connections of every workload.
+  [BASELINE_NAMESPACES.falco]: 'confidential',
+  // Repository credentials and every manifest the platform syncs.
+  [BASELINE_NAMESPACES.argoCd]: 'confidential',
+  // Logs, traces and metrics of every workload.
+  [BASELINE_NAMESPACES.monitoring]: 'confidential',
+};
+
+/** A namespace owned by Terraform (not `create_namespace`), so it carries PSA and data-classification labels from the start. */
 export function baselineNamespace(scope: Construct, id: string, name: string, level: PodSecurityLevel, auditLevel: PodSecurityLevel = level): NamespaceV1 {
+  const dataClassification = BASELINE_NAMESPACE_CLASSIFICATION[name];
+  if (dataClassification === undefined) {
+    throw new Error(`baseline namespace "${name}" has no data classification: add it to BASELINE_NAMESPACE_CLASSIFICATION (src/constructs/baseline/helm-defaults.ts)`);
+  }
   return new NamespaceV1(scope, id, {
     metadata: {
       name,
-      labels: { ...podSecurityLabels(level, auditLevel), ...BASELINE_OBJECT_LABELS },
+      labels: { ...podSecurityLabels(level, auditLevel), ...BASELINE_OBJECT_LABELS, 'data-classification': dataClassification },
     },
   });
 }

@@ -42,11 +42,26 @@ export function kyvernoValues(settings: BaselineSettings): HelmValues {
     test: { image: mirrorImageValues(mirror, 'kyvernoReadinessChecker') },
     admissionController: {
       ...controller(KYVERNO_ADMISSION_REPLICAS),
+      // Kyverno also refuses a synchronized generate policy unless the admission controller may read
+      // the generated kind (policies/generate-default-deny-authorizationpolicy; found by npm run verify:live).
+      rbac: { clusterRole: { extraResources: [{ apiGroups: ['security.istio.io'], resources: ['authorizationpolicies'], verbs: ['get', 'list'] }] } },
       initContainer: { image: mirrorImageValues(mirror, 'kyvernoPre'), resources: resources('kyvernoAdmissionInit') },
       // Three replicas: admission survives a node loss during a rolling update.
       container: { image: mirrorImageValues(mirror, 'kyverno'), resources: resources('kyvernoAdmission') },
     },
-    backgroundController: { ...controller(2), image: mirrorImageValues(mirror, 'kyvernoBackgroundController'), resources: resources('kyvernoBackground') },
+    backgroundController: {
+      ...controller(2),
+      image: mirrorImageValues(mirror, 'kyvernoBackgroundController'),
+      resources: resources('kyvernoBackground'),
+      // policies/generate-default-deny-authorizationpolicy creates and keeps (synchronize) an Istio
+      // AuthorizationPolicy in every new namespace; Kyverno refuses a generate policy whose
+      // controller lacks these verbs on the generated kind (the chart grants NetworkPolicies only).
+      rbac: {
+        clusterRole: {
+          extraResources: [{ apiGroups: ['security.istio.io'], resources: ['authorizationpolicies'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }],
+        },
+      },
+    },
     cleanupController: { ...controller(2), image: mirrorImageValues(mirror, 'kyvernoCleanupController'), resources: resources('kyvernoCleanup') },
     reportsController: { ...controller(2), image: mirrorImageValues(mirror, 'kyvernoReportsController'), resources: resources('kyvernoReports') },
     features: {
@@ -68,11 +83,16 @@ export function kyvernoValues(settings: BaselineSettings): HelmValues {
 }
 
 export interface KyvernoProps {
+  /** The resolved baseline settings: the image mirror, the sizing and the security pool placement (from the cluster contract). */
   readonly settings: BaselineSettings;
   /** The Prometheus operator CRDs (the chart renders ServiceMonitors). */
   readonly monitoringCrds: ITerraformDependable;
 }
 
+/**
+ * Kyverno in a restricted namespace on the security pool: three admission replicas with fail-closed webhooks, protected managed
+ * resources, and PolicyExceptions honoured only from the reviewed `policy-exceptions` namespace, which it also creates.
+ */
 export class Kyverno extends Construct {
   readonly namespace: NamespaceV1;
   /** Holds the reviewed PolicyExceptions (synced by Argo CD from policies/exceptions). */

@@ -39,6 +39,13 @@ export function platformChartValues(): HelmValues {
     dashboards: { namespace: BASELINE_NAMESPACES.monitoring },
     networkPolicies: { monitoringNamespace: BASELINE_NAMESPACES.monitoring },
     istio: { rootNamespace: BASELINE_NAMESPACES.istio },
+    // The chart's application namespaces (its defaults), each with its data class
+    // (policies/require-data-classification refuses a namespace without one): they hold
+    // cardholder data, the highest class.
+    namespaces: [
+      { name: 'payments', payments: true, dataClassification: 'restricted' },
+      { name: 'payments-batch', payments: true, dataClassification: 'restricted' },
+    ],
   };
 }
 
@@ -59,6 +66,7 @@ export function policyApplicationsValues(settings: BaselineSettings): HelmValues
 }
 
 export interface PoliciesProps {
+  /** The resolved baseline settings: `allowedRegistries`, `cosignPublicKey` and the GitOps source of the policy Applications. */
   readonly settings: BaselineSettings;
   /** Kyverno (CRDs and webhooks) must run before its policies are synced. */
   readonly kyverno: ITerraformDependable;
@@ -66,6 +74,10 @@ export interface PoliciesProps {
   readonly argoCdApps: ITerraformDependable;
 }
 
+/**
+ * The ConfigMap the registry and signature policies read at admission (allowed registries, Cosign public key), and the Argo CD
+ * Applications that sync policies/ and charts/platform-baseline from git after it.
+ */
 export class Policies extends Construct {
   readonly configMap: ConfigMapV1;
   readonly applications: Release;
