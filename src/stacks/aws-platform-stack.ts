@@ -12,6 +12,7 @@ import { AwsPlatform, type AwsPlatformProps } from '../constructs/aws/platform';
 import { clusterName, configureBackend } from './common';
 
 export interface AwsPlatformStackProps {
+  /** The validated configuration of one AWS environment: its account, region, network, node pools, state backend and tags. */
   readonly config: AwsEnvironmentConfig;
 }
 
@@ -54,6 +55,10 @@ export function awsPlatformProps(config: AwsEnvironmentConfig): AwsPlatformProps
   };
 }
 
+/**
+ * `aws-<env>-platform`: the environment's `AwsPlatform` in its own state, with an AWS provider that refuses any account but
+ * the configured one and tags every taggable resource with the config's tags, the environment, tier and `managed-by`.
+ */
 export class AwsPlatformStack extends TerraformStack {
   readonly platform: AwsPlatform;
   readonly contract: ClusterContract;

@@ -12,6 +12,7 @@ import { AzurePlatform, type AzurePlatformProps } from '../constructs/azure/plat
 import { clusterName, configureBackend } from './common';
 
 export interface AzurePlatformStackProps {
+  /** The validated configuration of one Azure environment: subscription, tenant, location, network, pools, state backend, tags. */
   readonly config: AzureEnvironmentConfig;
 }
 
@@ -68,6 +69,10 @@ export function azurePlatformProps(config: AzureEnvironmentConfig): AzurePlatfor
   };
 }
 
+/**
+ * `azure-<env>-platform`: the environment's `AzurePlatform` in its own state, with an azurerm provider pinned to the configured
+ * subscription and tenant that uses Entra ID for storage and never purges soft-deleted vaults or keys on destroy.
+ */
 export class AzurePlatformStack extends TerraformStack {
   readonly platform: AzurePlatform;
   readonly contract: ClusterContract;

@@ -35,10 +35,19 @@ export function baselineProps(config: EnvironmentConfig, cluster: ClusterContrac
 }
 
 export interface BaselineStackProps {
+  /** The validated configuration of the environment: allowed registries, image mirror, GitOps source, Cosign key, tier, state backend. */
   readonly config: EnvironmentConfig;
+  /**
+   * The environment's platform stack's `ClusterContract`: the providers authenticate with its short-lived exec credentials, and
+   * the baseline reads it across stacks from the platform stack's remote state.
+   */
   readonly cluster: ClusterContract;
 }
 
+/**
+ * `<cloud>-<env>-baseline`: the `SecurityBaseline` in its own state, with kubernetes and helm providers that reach the cluster
+ * through the contract's endpoint and short-lived exec credentials (no long-lived token in the configuration or state).
+ */
 export class BaselineStack extends TerraformStack {
   readonly baseline: SecurityBaseline;
 

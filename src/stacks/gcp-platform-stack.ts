@@ -12,6 +12,7 @@ import { GcpPlatform, type GcpPlatformProps } from '../constructs/gcp/platform';
 import { clusterName, configureBackend } from './common';
 
 export interface GcpPlatformStackProps {
+  /** The validated configuration of one GCP environment: project, region, network, node pools, state backend and tags. */
   readonly config: GcpEnvironmentConfig;
 }
 
@@ -63,6 +64,10 @@ export function gcpPlatformProps(config: GcpEnvironmentConfig): GcpPlatformProps
   };
 }
 
+/**
+ * `gcp-<env>-platform`: the environment's `GcpPlatform` in its own state, with a Google provider bound to the configured project
+ * and region that gives every resource taking labels the config's tags, the environment, tier and `managed-by`.
+ */
 export class GcpPlatformStack extends TerraformStack {
   readonly platform: GcpPlatform;
   readonly contract: ClusterContract;

@@ -48,9 +48,14 @@ export function workspaceTags(config: HcpStateConfig, role: string): Record<stri
 const idOf = (name: string): string => name.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
 
 export interface HcpTerraformStackProps {
+  /** The HCP Terraform host and organization, and every environment whose `stateBackend.kind` is `hcp-terraform` there. */
   readonly organization: HcpOrganizationGroup;
 }
 
+/**
+ * `hcp-terraform-<organization>`: one workspace per platform and baseline stack, in the environment's project, on its agent
+ * pool, never auto-applied, with health assessments, a pinned Terraform version and state shared only with its baseline.
+ */
 export class HcpTerraformStack extends TerraformStack {
   /** Workspace name → its workspace, for library users adding variables, team access or policy sets. */
   readonly workspaces: ReadonlyMap<string, Workspace>;

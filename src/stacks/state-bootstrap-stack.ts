@@ -62,6 +62,10 @@ function sharedTags(configs: readonly EnvironmentConfig[]): Record<string, strin
   return { ...tags, environment: names.length <= 63 ? names : `${configs.length}-environments`, purpose: 'terraform-state', 'managed-by': 'cdktf' };
 }
 
+/**
+ * `<cloud>-state-<id>`: the hardened state backend of one account, subscription or project, and the plan (state read) and deploy
+ * (state write) CI identities of every environment that keeps its state there, federated with GitHub OIDC, no stored secret.
+ */
 export class StateBootstrapStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: StateBootstrapStackProps) {
     super(scope, id);

@@ -58,6 +58,7 @@ export interface AddonIdentityRef {
 }
 
 export interface ClusterAddonsProps {
+  /** Name of the EKS cluster the add-ons are installed into (the `Cluster` construct's `clusterName`, so they wait for it). */
   readonly clusterName: string;
   /** Kubernetes minor version; selects the row of EKS_ADDON_VERSIONS. */
   readonly kubernetesVersion: string;
@@ -75,6 +76,10 @@ export interface ClusterAddonsProps {
   readonly identities: Readonly<Record<AddonWithIdentity, AddonIdentityRef>>;
 }
 
+/**
+ * The EKS managed add-ons (VPC CNI with NetworkPolicy enforcement, kube-proxy, CoreDNS, Pod Identity agent, EBS CSI driver) at
+ * the versions pinned for the cluster's minor. The add-ons that call AWS run under their own Pod Identity roles, never the node role.
+ */
 export class ClusterAddons extends Construct {
   readonly addons: Readonly<Record<AddonName, EksAddon>>;
 

@@ -58,6 +58,10 @@ export interface ClusterProps {
   readonly publicEndpoint?: PublicEndpointAccess;
 }
 
+/**
+ * An EKS cluster with a private-only API endpoint, every control-plane log type in a KMS-encrypted log group, Secrets
+ * envelope-encrypted with a customer-managed key, and cluster-admin only for named principals through access entries.
+ */
 export class Cluster extends Construct {
   readonly cluster: EksCluster;
   readonly clusterName: string;

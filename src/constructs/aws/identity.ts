@@ -13,9 +13,11 @@ import type { ServiceAccountRef, WorkloadIdentityBinding } from '../contract';
 import { type PolicyStatement, policyDocument } from './iam';
 
 export interface PodIdentityRoleProps {
+  /** Name of the EKS cluster the standalone Pod Identity association is created in. */
   readonly clusterName: string;
   /** ARN of the cluster: the role trusts Pod Identity on behalf of this cluster only. */
   readonly clusterArn: string;
+  /** AWS account ID of the cluster: the trust policy's `aws:SourceAccount` condition (confused-deputy protection). */
   readonly accountId: string;
   /** IAM role name. */
   readonly roleName: string;
@@ -39,6 +41,10 @@ export interface PodIdentityRoleProps {
   readonly association?: 'standalone' | 'addon';
 }
 
+/**
+ * An IAM role for one Kubernetes service account through EKS Pod Identity: trusted only by Pod Identity acting for this
+ * account's cluster and session-tagged with that service account, with least-privilege inline statements.
+ */
 export class PodIdentityRole extends Construct {
   readonly roleArn: string;
   /** The one service account the role is bound to (and whose session tags its trust policy requires). */

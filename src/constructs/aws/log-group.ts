@@ -23,6 +23,10 @@ export interface EncryptedLogGroupProps {
   readonly retentionDays?: number;
 }
 
+/**
+ * A CloudWatch log group encrypted with a customer-managed key, with bounded retention and deletion protection, so audit
+ * evidence is neither readable without the key nor lost to a stray `terraform destroy`.
+ */
 export class EncryptedLogGroup extends Construct {
   readonly logGroup: CloudwatchLogGroup;
   readonly logGroupArn: string;

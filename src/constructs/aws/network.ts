@@ -64,6 +64,10 @@ export interface NetworkProps {
   readonly natGatewayPerAz?: boolean;
 }
 
+/**
+ * A VPC with public (load balancers, NAT), private (nodes, egress through NAT) and intra (control plane, no internet route)
+ * subnets per zone, a rule-less default security group, every flow logged to an encrypted log group, and VPC endpoints.
+ */
 export class Network extends Construct {
   readonly vpc: Vpc;
   readonly vpcId: string;

@@ -88,6 +88,10 @@ export interface NodePoolProps extends NodePoolSizing {
   readonly taint?: NodeTaint;
 }
 
+/**
+ * An EKS managed node group on a launch template that enforces IMDSv2 with hop limit 1, KMS-encrypted root volumes and no
+ * SSH key, in private subnets, with a node role that may pull only from the listed ECR repositories.
+ */
 export class NodePool extends Construct {
   readonly nodeGroup: EksNodeGroup;
   readonly launchTemplate: LaunchTemplate;

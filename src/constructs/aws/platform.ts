@@ -37,12 +37,22 @@ import { WebAcl } from './waf';
 export interface AwsPlatformProps {
   /** Cluster name; prefix of every resource name. */
   readonly name: string;
+  /**
+   * AWS account ID (12 digits) the platform is deployed into: pins key policies, the image mirror, the trust policies'
+   * `aws:SourceAccount` conditions and the load balancer controller's ARNs to this account.
+   */
   readonly accountId: string;
+  /** AWS region, e.g. `eu-west-1`; the image mirror must be in it, and the EKS add-on images are pulled from it. */
   readonly region: string;
+  /** Zones to spread subnets and nodes across; at least 2, distinct (a highly available control plane). */
   readonly availabilityZones: readonly string[];
+  /** IPv4 range of the VPC; every subnet CIDR must lie inside it. */
   readonly vpcCidr: string;
+  /** One per zone: load balancers and NAT gateways only; nothing gets a public IP implicitly. */
   readonly publicSubnetCidrs: readonly string[];
+  /** One per zone: the worker nodes, with egress through NAT only and no inbound internet path. */
   readonly privateSubnetCidrs: readonly string[];
+  /** One per zone: the EKS control-plane ENIs, with no route to the internet. */
   readonly intraSubnetCidrs: readonly string[];
   /**
    * One NAT gateway per zone.
@@ -54,6 +64,7 @@ export interface AwsPlatformProps {
    * @default 365
    */
   readonly logRetentionDays?: number;
+  /** Kubernetes minor version, e.g. `1.34`; must have a row of pinned add-on versions (EKS_ADDON_VERSIONS). */
   readonly kubernetesVersion: string;
   /** General-purpose workloads. */
   readonly appPool: NodePoolSizing;
@@ -65,7 +76,12 @@ export interface AwsPlatformProps {
    * @default - none
    */
   readonly additionalPools?: readonly (NodePoolSizing & AdditionalPoolPlacement)[];
+  /**
+   * IAM role/user ARNs granted cluster-admin through EKS access entries; at least one. Nobody else is admin: the
+   * principal that runs Terraform gets no implicit admin.
+   */
   readonly adminPrincipals: readonly string[];
+  /** Networks (VPN, bastion, CI) allowed to reach the private API endpoint on 443; never a /0. */
   readonly adminCidrs: readonly string[];
   /**
    * Opt-out: a public API endpoint limited to these networks.
@@ -98,6 +114,10 @@ export function mirroredRepositoryPaths(): string[] {
 /** ELB security policy for ingress listeners: TLS 1.3 and 1.2 with restricted ciphers. */
 export const ALB_TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06';
 
+/**
+ * The whole AWS platform for one cluster: customer-managed keys, the VPC, a private EKS cluster, the app, security and own
+ * node pools, managed add-ons, a WAF web ACL, the image mirror and the baseline's Pod Identity roles, exposed as a `ClusterContract`.
+ */
 export class AwsPlatform extends Construct {
   readonly logKey: EncryptionKey;
   readonly secretsKey: EncryptionKey;

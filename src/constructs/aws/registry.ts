@@ -51,7 +51,9 @@ export function ecrMirrorLocation(imageMirror: string, accountId: string, region
 export interface MirrorRegistryProps {
   /** The environment's mirror, `<account>.dkr.ecr.<region>.amazonaws.com/<path>` (config `platformImageMirror`). */
   readonly imageMirror: string;
+  /** AWS account ID whose registry hosts the mirror: `imageMirror` must be this account's registry. */
   readonly accountId: string;
+  /** AWS region of the mirror: `imageMirror` must be this region's registry, where the nodes pull from. */
   readonly region: string;
   /**
    * Upstream repository paths mirrored 1:1 under the mirror path, one ECR
@@ -72,6 +74,10 @@ export interface MirrorRegistryProps {
   readonly untaggedExpiryDays?: number;
 }
 
+/**
+ * The environment's ECR image mirror: one repository per upstream image path, with immutable tags, scan on push, a
+ * customer-managed key, a lifecycle policy that only expires untagged images, and pulls granted to the node roles only.
+ */
 export class MirrorRegistry extends Construct {
   /** ECR repositories by upstream repository path. */
   readonly repositories: Readonly<Record<string, EcrRepository>>;

@@ -67,6 +67,10 @@ export interface StateStorageRef {
   readonly logKeyAliasArn: string;
 }
 
+/**
+ * The Terraform state bucket and its access-log bucket, each versioned, SSE-KMS encrypted with its own customer-managed key,
+ * public access blocked, TLS 1.2+ only and `prevent_destroy`; the bucket policy confines each `prefixOwners` role to its prefix.
+ */
 export class StateBucket extends Construct implements StateStorageRef {
   readonly bucket: S3Bucket;
   readonly logBucket: S3Bucket;

@@ -39,6 +39,10 @@ export interface WebAclProps {
   readonly logRetentionDays?: number;
 }
 
+/**
+ * A regional WAFv2 web ACL for the ingress load balancers: AWS managed rule groups (IP reputation, anonymous IPs, known bad
+ * inputs, SQL injection, common rules), a per-IP rate limit, and logging to an encrypted log group with credential headers redacted.
+ */
 export class WebAcl extends Construct {
   readonly webAcl: Wafv2WebAcl;
   readonly webAclArn: string;

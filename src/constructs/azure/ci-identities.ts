@@ -63,6 +63,11 @@ export interface CiIdentitiesProps {
 
 const NAME_PART = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
+/**
+ * A plan identity (Reader, Key Vault Reader, state read) and a deploy identity (Contributor, role assignments short of the
+ * privileged roles, state write) for one environment: user-assigned managed identities with no secret, federated only with
+ * one repository's named GitHub environments, and locked read-only so CI cannot add credentials of its own.
+ */
 export class CiIdentities extends Construct {
   readonly planIdentity: UserAssignedIdentity;
   readonly deployIdentity: UserAssignedIdentity;

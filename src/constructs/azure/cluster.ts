@@ -30,15 +30,24 @@ export interface PublicEndpointAccess {
 }
 
 export interface ClusterProps extends NodeHardeningProps {
+  /** AKS cluster name; also its DNS prefix. */
   readonly name: string;
+  /** Resource group of the cluster resource (the nodes live in `nodeResourceGroupName`). */
   readonly resourceGroupName: string;
+  /** Azure region of the cluster, e.g. `westeurope`. */
   readonly location: string;
+  /**
+   * Kubernetes version, `1.34` or `1.34.2`: minor upgrades are config changes, patches and node images follow automatically
+   * (`patch` and `NodeImage` upgrade channels).
+   */
   readonly kubernetesVersion: string;
+  /** Entra ID tenant whose identities authenticate to the API server (Entra ID with Azure RBAC; local accounts are disabled). */
   readonly tenantId: string;
   /** Entra ID groups granted cluster-admin through Azure RBAC. */
   readonly adminGroupObjectIds: readonly string[];
   /** User-assigned control-plane identity (KMS does not work with a system-assigned one). */
   readonly identityId: string;
+  /** Subnet of the system pool's nodes: no public node IPs, egress only through the subnet's NAT gateway (`userAssignedNATGateway`). */
   readonly nodeSubnetId: string;
   /** Delegated subnet of the API server (API server VNet integration). */
   readonly apiServerSubnetId: string;
@@ -46,9 +55,13 @@ export interface ClusterProps extends NodeHardeningProps {
   readonly kmsKey: KeyRef;
   /** Disk encryption set (customer-managed key) of every node OS disk. */
   readonly diskEncryptionSetId: string;
+  /** Log Analytics workspace of the control-plane audit logs (CONTROL_PLANE_LOG_CATEGORIES), Defender and Container Insights. */
   readonly workspace: WorkspaceRef;
+  /** Azure CNI overlay range pod IPs come from; not part of the VNet, so it must not overlap it or any peered network. */
   readonly podCidr: string;
+  /** Range of Kubernetes ClusterIP services; must not overlap the VNet or `podCidr`. */
   readonly serviceCidr: string;
+  /** ClusterIP of the cluster DNS service (CoreDNS); an address inside `serviceCidr`. */
   readonly dnsServiceIp: string;
   /** The system pool: cluster-critical add-ons only (CoreDNS, metrics-server, konnectivity ...). */
   readonly systemPool: NodePoolSizing;
@@ -67,8 +80,15 @@ export interface ClusterProps extends NodeHardeningProps {
    * @default '<resourceGroupName>-nodes'
    */
   readonly nodeResourceGroupName?: string;
-  /** Role assignments the control-plane identity needs before creation. */
+  /**
+   * Role assignments the control-plane identity needs before creation.
+   * @default - none
+   */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * Azure tags of the cluster resource.
+   * @default - none
+   */
   readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -88,6 +108,11 @@ export function assertAuthorizedRanges(ranges: readonly string[]): void {
   }
 }
 
+/**
+ * An AKS cluster with a private API server integrated into its own subnet, Entra ID with Azure RBAC only (no local accounts),
+ * etcd secrets encrypted with a customer-managed key (KMS v2), Cilium network policy, Azure Policy, Defender and every
+ * control-plane log category sent to the workspace; the default pool is a CriticalAddonsOnly system pool.
+ */
 export class Cluster extends Construct {
   readonly cluster: KubernetesCluster;
   readonly clusterId: string;

@@ -8,13 +8,25 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import type { KeyRef } from './key-vault';
 
 export interface DiskEncryptionSetProps {
+  /** Disk encryption set name. */
   readonly name: string;
+  /** Resource group of the disk encryption set. */
   readonly resourceGroupName: string;
+  /** Azure region of the set; disks it encrypts must be in the same region. */
   readonly location: string;
+  /** Customer-managed Key Vault key the disks are encrypted with; the set follows its rotation (versionless id). */
   readonly key: KeyRef;
+  /**
+   * Azure tags of the disk encryption set.
+   * @default - none
+   */
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/**
+ * A disk encryption set that encrypts node OS disks at rest with a customer-managed key (rotated automatically), and a role
+ * assignment that lets its identity wrap and unwrap with that one key only.
+ */
 export class DiskEncryptionSet extends Construct {
   readonly encryptionSet: AzureDiskEncryptionSet;
   readonly diskEncryptionSetId: string;

@@ -17,12 +17,15 @@ export interface FlowLogsProps {
   readonly name: string;
   /** Globally unique storage account name, 3-24 lowercase letters and digits. */
   readonly storageAccountName: string;
+  /** Resource group of the storage account, its identity and private endpoint (the flow log itself lives in the Network Watcher's). */
   readonly resourceGroupName: string;
+  /** Azure region of the VNet, the storage account and the flow log. */
   readonly location: string;
   /** The VNet whose flows are logged; the blob private DNS zone is linked to it too. */
   readonly virtualNetworkId: string;
   /** Customer-managed key of the log storage account. */
   readonly storageKey: KeyRef;
+  /** Workspace of the traffic analytics (every 10 minutes) and of the audit log of every access to the flow-log blobs. */
   readonly workspace: WorkspaceRef;
   /** Subnet of the storage account's blob private endpoint (investigators read logs privately). */
   readonly privateEndpointSubnetId: string;
@@ -43,6 +46,10 @@ export interface FlowLogsProps {
   readonly networkWatcherName?: string;
   /** @default 'NetworkWatcherRG' */
   readonly networkWatcherResourceGroupName?: string;
+  /**
+   * Azure tags of the storage account, its identity and private endpoint, and the flow log.
+   * @default - none
+   */
   readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -52,6 +59,10 @@ export interface FlowLogsProps {
  */
 export const BLOB_AUDIT_LOG_CATEGORIES = ['StorageRead', 'StorageWrite', 'StorageDelete'] as const;
 
+/**
+ * VNet flow logs with traffic analytics, kept in a geo-redundant storage account with no shared keys, no TLS below 1.2 and a
+ * firewall that admits only trusted Azure services, encrypted with a customer-managed key, read privately, and audit-logged itself.
+ */
 export class FlowLogs extends Construct {
   readonly storageAccount: StorageAccount;
   /** Diagnostic setting recording access to the flow-log blobs. */

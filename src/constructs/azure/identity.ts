@@ -33,8 +33,11 @@ export interface ServiceAccountFederation {
 }
 
 export interface ManagedIdentityProps {
+  /** User-assigned identity name. */
   readonly name: string;
+  /** Resource group of the identity. */
   readonly resourceGroupName: string;
+  /** Azure region of the identity. */
   readonly location: string;
   /**
    * Roles on specific scopes.
@@ -46,11 +49,19 @@ export interface ManagedIdentityProps {
    * @default - none: only the Azure resource it is attached to
    */
   readonly federation?: ServiceAccountFederation;
+  /**
+   * Azure tags of the identity.
+   * @default - none
+   */
   readonly tags?: Readonly<Record<string, string>>;
 }
 
 const BROAD_SCOPE = /^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?\/?$/i;
 
+/**
+ * A user-assigned managed identity (no secret to leak) with role assignments each scoped to a single resource, never a resource
+ * group or subscription, and optionally federated with exactly one Kubernetes service account.
+ */
 export class ManagedIdentity extends Construct {
   readonly identity: UserAssignedIdentity;
   readonly identityId: string;
@@ -107,6 +118,7 @@ export class ManagedIdentity extends Construct {
 }
 
 export interface KeyWrapRoleProps {
+  /** Name of the custom role definition; unique in the tenant. */
   readonly name: string;
   /** Key Vault the role may be assigned in. */
   readonly vaultId: string;

@@ -25,13 +25,17 @@ export interface KeyRef {
 export interface KeyVaultProps {
   /** Globally unique vault name, 3-24 letters, digits and hyphens. */
   readonly name: string;
+  /** Resource group of the vault, its private endpoint and private DNS zone. */
   readonly resourceGroupName: string;
+  /** Azure region of the vault. */
   readonly location: string;
+  /** Entra ID tenant that authenticates requests to the vault (access is Azure RBAC in this tenant). */
   readonly tenantId: string;
   /** Subnet of the vault's private endpoint. */
   readonly privateEndpointSubnetId: string;
   /** VNet the private DNS zone is linked to, so nodes and the API server resolve the private address. */
   readonly virtualNetworkId: string;
+  /** Workspace of the vault's audit log: every key operation (PCI-DSS 10.2.1). */
   readonly workspace: WorkspaceRef;
   /**
    * Days a deleted vault or key stays recoverable (7-90).
@@ -44,6 +48,10 @@ export interface KeyVaultProps {
    * @default false - no bypass: only the private endpoint reaches the vault
    */
   readonly trustedServicesBypass?: boolean;
+  /**
+   * Azure tags of the vault, its private endpoint and private DNS zone.
+   * @default - none
+   */
   readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -108,6 +116,7 @@ export class KeyVault extends Construct {
 }
 
 export interface VaultKeyProps {
+  /** The vault that holds the key (HSM-backed, private endpoint only, purge protection on). */
   readonly vault: KeyVault;
   /** Key name, 1-127 letters, digits and hyphens. */
   readonly name: string;

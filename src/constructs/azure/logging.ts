@@ -17,17 +17,28 @@ export interface WorkspaceRef {
 }
 
 export interface LogWorkspaceProps {
+  /** Log Analytics workspace name. */
   readonly name: string;
+  /** Resource group of the workspace. */
   readonly resourceGroupName: string;
+  /** Azure region of the workspace. */
   readonly location: string;
   /**
-   * Days logs stay queryable (30-730).
+   * Days logs stay queryable (365-730).
    * @default 365 - PCI-DSS 10.5.1: one year of audit history
    */
   readonly retentionDays?: number;
+  /**
+   * Azure tags of the workspace.
+   * @default - none
+   */
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/**
+ * The Log Analytics workspace the platform's audit logs go to, with at least a year of retention and local (shared key)
+ * authentication disabled, so only Entra ID identities can write or read logs.
+ */
 export class LogWorkspace extends Construct implements WorkspaceRef {
   readonly workspace: LogAnalyticsWorkspace;
   readonly workspaceId: string;
@@ -59,10 +70,17 @@ export class LogWorkspace extends Construct implements WorkspaceRef {
 export interface DiagnosticsProps {
   /** Resource whose logs are collected. */
   readonly targetResourceId: string;
+  /** Workspace the logs are sent to, into resource-specific (`Dedicated`) tables. */
   readonly workspace: WorkspaceRef;
-  /** Log categories (e.g. `kube-audit`); each must be collected. */
+  /**
+   * Log categories (e.g. `kube-audit`); each must be collected. With `categoryGroups`, at least one category or group is required.
+   * @default - none
+   */
   readonly categories?: readonly string[];
-  /** Category groups (e.g. `audit`, `allLogs`). */
+  /**
+   * Category groups (e.g. `audit`, `allLogs`). With `categories`, at least one category or group is required.
+   * @default - none
+   */
   readonly categoryGroups?: readonly string[];
   /**
    * Also send platform metrics.

@@ -19,8 +19,11 @@ import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 export interface NetworkProps {
   /** Prefix of every resource name. */
   readonly name: string;
+  /** Resource group of the VNet, subnets, NSGs and NAT gateway. */
   readonly resourceGroupName: string;
+  /** Azure region of the network. */
   readonly location: string;
+  /** Address space of the VNet (an IPv4 CIDR, never 0.0.0.0/0); the subnets are carved from it. */
   readonly vnetCidr: string;
   /** Worker nodes (pods use the overlay range, not this subnet). */
   readonly nodeSubnetCidr: string;
@@ -32,6 +35,10 @@ export interface NetworkProps {
   readonly privateEndpointSubnetCidr: string;
   /** Networks (VPN, bastion, CI runners) allowed to reach the private API server on 443. */
   readonly adminCidrs: readonly string[];
+  /**
+   * Azure tags of the VNet, NSGs, NAT gateway and its public IP.
+   * @default - none
+   */
   readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -56,6 +63,10 @@ function assertCidr(field: string, value: string): void {
   }
 }
 
+/**
+ * The cluster VNet: node, API server (delegated to AKS), Application Gateway and private endpoint subnets, each with an NSG
+ * that denies inbound internet traffic except HTTPS to the WAF, and a NAT gateway as the nodes' only way out.
+ */
 export class Network extends Construct {
   readonly vnet: VirtualNetwork;
   readonly virtualNetworkId: string;

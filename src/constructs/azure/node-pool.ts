@@ -93,8 +93,11 @@ export function hardenedPoolSettings(pool: string, sizing: NodePoolSizing, harde
 export interface NodePoolProps extends NodeHardeningProps {
   /** Pool name: 1-12 lowercase letters and digits, starting with a letter. */
   readonly name: string;
+  /** ARM id of the AKS cluster the pool joins. */
   readonly kubernetesClusterId: string;
+  /** Subnet of the pool's nodes (the cluster's node subnet); nodes never get a public IP. */
   readonly subnetId: string;
+  /** VM size, autoscaler bounds, node count at creation and OS disk size of the pool. */
   readonly sizing: NodePoolSizing;
   /** Kubernetes labels on every node. */
   readonly labels: Readonly<Record<string, string>>;
@@ -103,6 +106,10 @@ export interface NodePoolProps extends NodeHardeningProps {
    * @default - none
    */
   readonly taints?: readonly NodeTaint[];
+  /**
+   * Azure tags of the node pool resource.
+   * @default - none
+   */
   readonly tags?: Readonly<Record<string, string>>;
 }
 

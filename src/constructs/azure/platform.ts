@@ -27,20 +27,31 @@ export const AKS_AAD_SERVER_APP_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
 export interface AzurePlatformProps extends NodeHardeningProps {
   /** Cluster name; prefix of every resource name. */
   readonly name: string;
+  /** Entra ID tenant of the cluster's Azure RBAC, of the Key Vault and of Vault's azurekeyvault seal. */
   readonly tenantId: string;
+  /** Azure region of every resource except the mirror's geo-replicas, e.g. `westeurope`. */
   readonly location: string;
   /** Globally unique Key Vault name (3-24 characters). */
   readonly keyVaultName: string;
   /** Globally unique storage account name of the flow logs (3-24 lowercase letters and digits). */
   readonly flowLogStorageAccountName: string;
+  /** Address space of the cluster VNet (an IPv4 CIDR, never 0.0.0.0/0); the four subnets are carved from it. */
   readonly vnetCidr: string;
+  /** Subnet of every node pool's nodes: no public IPs, egress through the NAT gateway only; the node range the API server NSG admits. */
   readonly nodeSubnetCidr: string;
+  /** Subnet delegated to AKS for API server VNet integration (the private API server's internal load balancer); /28 or larger. */
   readonly apiServerSubnetCidr: string;
+  /** Subnet of the Application Gateway WAF, the only one reachable from the internet (443); its private frontend is host 10. */
   readonly appGatewaySubnetCidr: string;
+  /** Subnet of the private endpoints of the Key Vault, the image mirror and the flow-log storage account. */
   readonly privateEndpointSubnetCidr: string;
+  /** Azure CNI overlay range pod IPs come from; not part of the VNet, so it must not overlap it or any peered network. */
   readonly podCidr: string;
+  /** Range of Kubernetes ClusterIP services; must not overlap the VNet or `podCidr`. */
   readonly serviceCidr: string;
+  /** ClusterIP of the cluster DNS service (CoreDNS); an address inside `serviceCidr`. */
   readonly dnsServiceIp: string;
+  /** Kubernetes version, `1.34` or `1.34.2`; patches and node images then follow automatically. */
   readonly kubernetesVersion: string;
   /** Cluster-critical add-ons only (tainted CriticalAddonsOnly). */
   readonly systemPool: NodePoolSizing;
@@ -87,9 +98,18 @@ export interface AzurePlatformProps extends NodeHardeningProps {
    * @default - the paired region of `location`
    */
   readonly mirrorReplicaLocations?: readonly string[];
+  /**
+   * Azure tags of the resource group and of every resource the platform creates in it.
+   * @default - none
+   */
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/**
+ * The whole Azure platform for one cluster: resource group, log workspace, an HSM-backed Key Vault with one key per purpose, the
+ * VNet and its flow logs, a private AKS cluster with system, app, security and own pools, the WAF, the image mirror and Vault's
+ * workload identity, exposed as a `ClusterContract`.
+ */
 export class AzurePlatform extends Construct {
   readonly resourceGroup: ResourceGroup;
   readonly workspace: LogWorkspace;

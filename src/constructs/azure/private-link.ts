@@ -18,7 +18,9 @@ export interface PrivateDnsZoneRef {
 export interface PrivateLinkProps {
   /** Name of the endpoint (prefixed `pe-`). */
   readonly name: string;
+  /** Resource group of the endpoint and, when created, the DNS zone and its VNet link. */
   readonly resourceGroupName: string;
+  /** Azure region of the endpoint (that of its subnet). */
   readonly location: string;
   /** Resource the endpoint connects to. */
   readonly targetResourceId: string;
@@ -26,16 +28,26 @@ export interface PrivateLinkProps {
   readonly subresource: string;
   /** privatelink zone, e.g. `privatelink.vaultcore.azure.net`. */
   readonly dnsZoneName: string;
+  /** Subnet the endpoint's private IP address comes from (the private endpoint subnet, whose NSG applies to it). */
   readonly subnetId: string;
+  /** VNet the created DNS zone is linked to, so clients in it resolve the private address; unused when `dnsZone` is given. */
   readonly virtualNetworkId: string;
   /**
    * A zone of the same name already linked to the VNet (another endpoint of the same sub-resource type).
    * @default - creates the zone and links it to the VNet
    */
   readonly dnsZone?: PrivateDnsZoneRef;
+  /**
+   * Azure tags of the endpoint and, when created, the DNS zone and its VNet link.
+   * @default - none
+   */
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/**
+ * A private endpoint to one sub-resource of a service, registered in a privatelink DNS zone linked to the VNet, so clients
+ * inside the network reach the service on a private address and its public endpoint can stay closed.
+ */
 export class PrivateLink extends Construct implements PrivateDnsZoneRef {
   readonly endpoint: PrivateEndpoint;
   readonly zoneId: string;

@@ -55,7 +55,9 @@ export function acrMirrorRegistryName(imageMirror: string): string {
 export interface MirrorRegistryProps {
   /** The environment's mirror, `<registry name>.azurecr.io/<path>` (config `platformImageMirror`): names the registry. */
   readonly imageMirror: string;
+  /** Resource group of the registry, its identity and private endpoint. */
   readonly resourceGroupName: string;
+  /** Home Azure region of the registry; the replicas are in other regions. */
   readonly location: string;
   /** Customer-managed key of the registry (RSA, wrapKey/unwrapKey); the versionless id follows rotations. */
   readonly encryptionKey: KeyRef;
@@ -65,6 +67,7 @@ export interface MirrorRegistryProps {
   readonly virtualNetworkId: string;
   /** Object id of the AKS kubelet identity: the only principal granted AcrPull. */
   readonly kubeletObjectId: string;
+  /** Workspace of the registry's audit log: every login, push, pull and delete with the caller (PCI-DSS 10.2.1). */
   readonly workspace: WorkspaceRef;
   /**
    * Days an untagged manifest is kept before the retention policy deletes it (0-365).
@@ -77,9 +80,17 @@ export interface MirrorRegistryProps {
    * @default - one replica in the paired region of `location` (AZURE_PAIRED_REGIONS)
    */
   readonly replicaLocations?: readonly string[];
+  /**
+   * Azure tags of the registry, its replicas, identity and private endpoint.
+   * @default - none
+   */
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/**
+ * The environment's image mirror: a Premium, zone-redundant, geo-replicated container registry reachable only through a private
+ * endpoint, encrypted with a customer-managed key, with no admin user, anonymous pull or export, and AcrPull for the kubelet only.
+ */
 export class MirrorRegistry extends Construct {
   readonly registry: ContainerRegistry;
   readonly registryId: string;

@@ -35,7 +35,9 @@ export interface StateStorageProps {
   readonly containerName: string;
   /** Resource group of everything here (created by the stack). */
   readonly resourceGroupName: string;
+  /** Azure region of the state storage and everything around it. */
   readonly location: string;
+  /** Entra ID tenant of the Key Vault that holds the state key (access by Azure RBAC in this tenant). */
   readonly tenantId: string;
   /** Address space of the state VNet; its one subnet holds the private endpoints. */
   readonly vnetCidr: string;
@@ -60,6 +62,10 @@ export interface StateStorageProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/**
+ * The Terraform state storage account and container: Entra ID only (no shared keys, SAS limited to an hour), public network access
+ * off behind a private endpoint, versioning and soft delete, a customer-managed key, blob access audit-logged, delete locks.
+ */
 export class StateStorage extends Construct {
   readonly storageAccount: StorageAccount;
   readonly container: StorageContainer;

@@ -19,12 +19,17 @@ import { Diagnostics, type WorkspaceRef } from './logging';
 export const AGIC_WAF_POLICY_ANNOTATION = 'appgw.ingress.kubernetes.io/waf-policy-for-path';
 
 export interface WebApplicationFirewallProps {
+  /** Base of the resource names: `waf-<name>` (policy), `agw-<name>` (gateway), `pip-<name>-appgw` (public IP). */
   readonly name: string;
+  /** Resource group of the WAF policy, gateway and public IP. */
   readonly resourceGroupName: string;
+  /** Azure region of the gateway; it spreads over zones 1-3. */
   readonly location: string;
+  /** Subnet dedicated to the gateway (Application Gateway v2 needs one of its own); also hosts the private frontend IP. */
   readonly subnetId: string;
   /** Static private frontend IP inside the gateway subnet (for the placeholder listener). */
   readonly privateFrontendIp: string;
+  /** Workspace of the firewall and access logs: every blocked and allowed request (PCI-DSS 10.2). */
   readonly workspace: WorkspaceRef;
   /**
    * Requests per client IP per minute before the WAF blocks it.
@@ -41,9 +46,17 @@ export interface WebApplicationFirewallProps {
    * @default 'Prevention'
    */
   readonly mode?: 'Prevention' | 'Detection';
+  /**
+   * Azure tags of the WAF policy, public IP and gateway; later tag changes on the gateway are ignored (`ignore_changes`).
+   * @default - none
+   */
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/**
+ * An Application Gateway WAF_v2 across three zones with a WAF policy in Prevention mode (Microsoft default and bot manager rule
+ * sets, a per-client rate limit), TLS 1.2+ only and full request logging; Terraform binds only a private placeholder listener.
+ */
 export class WebApplicationFirewall extends Construct {
   readonly policy: WebApplicationFirewallPolicy;
   readonly gateway: ApplicationGateway;

@@ -137,11 +137,16 @@ export function argoCdAppsValues(settings: BaselineSettings): HelmValues {
 }
 
 export interface ArgoCdProps {
+  /** The resolved baseline settings: the image mirror, the sizing, and the GitOps source the app-of-apps syncs from. */
   readonly settings: BaselineSettings;
   /** The Prometheus operator CRDs (the chart renders ServiceMonitors). */
   readonly monitoringCrds: ITerraformDependable;
 }
 
+/**
+ * Argo CD in a restricted namespace (no local admin, no exec, deny-by-default RBAC, network policies) and the `platform`
+ * AppProject, limited to one repository and this cluster, with the app-of-apps Application that syncs the environment from git.
+ */
 export class ArgoCd extends Construct {
   readonly namespace: NamespaceV1;
   readonly release: Release;

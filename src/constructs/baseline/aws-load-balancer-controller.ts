@@ -42,12 +42,18 @@ export function awsLoadBalancerControllerValues(cluster: ClusterContract, props:
 }
 
 export interface AwsLoadBalancerControllerReleaseProps {
+  /** The EKS cluster: its name, and the controller's Pod Identity binding in `controllerIdentities` (required). */
   readonly cluster: ClusterContract;
+  /** The VPC and region the controller would otherwise read from IMDS, which the nodes' hop limit of 1 denies pods. */
   readonly controller: AwsLoadBalancerControllerProps;
   /** Registry path the image is pulled from (see images.ts). */
   readonly imageMirror: string;
 }
 
+/**
+ * The AWS Load Balancer Controller in kube-system, two replicas from the image mirror, running as the service account its own
+ * IAM role is bound to (no node-role credentials), with WAFv2 support on so ingress load balancers get the cluster's web ACL.
+ */
 export class AwsLoadBalancerController extends Construct {
   readonly release: Release;
 

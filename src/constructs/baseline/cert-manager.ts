@@ -82,11 +82,16 @@ export function certManagerValues(settings: BaselineSettings): HelmValues {
 }
 
 export interface CertManagerProps {
+  /** The resolved baseline settings: the image mirror, the sizing and the security pool placement (from the cluster contract). */
   readonly settings: BaselineSettings;
   /** The Prometheus operator CRDs (the chart renders a ServiceMonitor). */
   readonly monitoringCrds: ITerraformDependable;
 }
 
+/**
+ * cert-manager in a restricted namespace: controller, webhook and CA injector highly available on the security pool, images from
+ * the mirror, CRDs kept on uninstall, and no aggregation of Certificate/Issuer rights to namespace admins and editors.
+ */
 export class CertManager extends Construct {
   readonly namespace: NamespaceV1;
   /** The cert-manager release: its CRDs and webhook are in place once it is applied. */

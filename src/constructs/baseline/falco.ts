@@ -83,6 +83,10 @@ export interface FalcoProps {
   readonly monitoringCrds: ITerraformDependable;
 }
 
+/**
+ * Falco as a DaemonSet on every node (all taints tolerated) with the least-privileged modern eBPF probe, no falcoctl downloads
+ * (rules change only with the pinned image or the platform chart's ConfigMap), and JSON events for the log pipeline.
+ */
 export class Falco extends Construct {
   readonly namespace: NamespaceV1;
   readonly release: Release;

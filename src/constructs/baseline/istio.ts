@@ -90,9 +90,14 @@ export function istiodValues(imageMirror: string, sizing: BaselineSizing): HelmV
 }
 
 export interface IstioProps {
+  /** The resolved baseline settings: the cloud (GKE needs the CNI agent's quota), the image mirror and the sizing. */
   readonly settings: BaselineSettings;
 }
 
+/**
+ * The Istio control plane: base CRDs, the istio-cni node agent (so meshed pods need no privileged init container) and a highly
+ * available istiod with REGISTRY_ONLY egress, automatic mTLS and JSON access logs; STRICT mTLS itself is in the platform chart.
+ */
 export class Istio extends Construct {
   readonly namespace: NamespaceV1;
   readonly cniNamespace: NamespaceV1;

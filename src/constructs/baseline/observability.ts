@@ -238,9 +238,17 @@ export function tempoValues(imageMirror: string, sizing: BaselineSizing): HelmVa
 }
 
 export interface ObservabilityProps {
+  /**
+   * The resolved baseline settings: the image mirror, the sizing, the log and metrics retention days and Grafana's admin Secret
+   * (created by the construct unless `grafanaAdminExistingSecret` names one).
+   */
   readonly settings: BaselineSettings;
 }
 
+/**
+ * kube-prometheus-stack (operator and CRDs, two Prometheus and two Alertmanager replicas, Grafana without anonymous access or
+ * sign-up), Loki and Tempo in a restricted namespace, every image from the mirror; Grafana's admin password never enters state.
+ */
 export class Observability extends Construct {
   readonly namespace: NamespaceV1;
   readonly kubePrometheusStack: Release;

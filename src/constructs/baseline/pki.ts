@@ -34,6 +34,7 @@ export function platformPkiValues(settings: BaselineSettings): HelmValues {
 }
 
 export interface PlatformPkiProps {
+  /** The resolved baseline settings: the cluster name (names the CA), Vault's TLS Secret name and `vaultCertificateIssuer`. */
   readonly settings: BaselineSettings;
   /** Absolute path of charts/platform-pki (computed by the stack; see SecurityBaselineConstructProps). */
   readonly chartPath: string;
@@ -43,6 +44,10 @@ export interface PlatformPkiProps {
   readonly namespaces: readonly ITerraformDependable[];
 }
 
+/**
+ * The project's platform-pki chart, shipped with the stack as a content-hashed asset: the environment's in-cluster CA (or the
+ * organisation's issuer) and Vault's listener certificate, issued and renewed by cert-manager.
+ */
 export class PlatformPki extends Construct {
   /** The chart folder as shipped with the stack. */
   readonly chart: TerraformAsset;

@@ -117,6 +117,11 @@ function chartImages(charts: readonly BaselineChartValues[], imageMirror: string
   return imagesOf([...new Set(components)], imageMirror);
 }
 
+/**
+ * The whole in-cluster security baseline from one `ClusterContract`: observability, Kyverno and its policies, Istio,
+ * cert-manager and the platform PKI, Vault, Falco, Argo CD, admin bindings and, on EKS if asked, the AWS Load Balancer
+ * Controller, as pinned Helm releases in dependency order, with images from the mirror.
+ */
 export class SecurityBaseline extends Construct {
   /** Every helm_release, by component. */
   readonly releases: Readonly<Partial<Record<BaselineReleaseKey, Release>>>;

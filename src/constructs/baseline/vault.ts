@@ -167,6 +167,10 @@ export function vaultValues(settings: BaselineSettings): HelmValues {
 }
 
 export interface VaultProps {
+  /**
+   * The resolved baseline settings: the cluster's unseal key and identity, the security pool, the image mirror, the TLS Secret
+   * name and the issuer of Vault's certificate.
+   */
   readonly settings: BaselineSettings;
   /** The Prometheus operator CRDs (the chart renders a ServiceMonitor). */
   readonly monitoringCrds: ITerraformDependable;
@@ -176,6 +180,10 @@ export interface VaultProps {
   readonly pkiChartPath: string;
 }
 
+/**
+ * Vault in a restricted namespace on the security pool: three raft replicas with a TLS 1.2+ listener whose certificate the
+ * platform PKI issues, auto-unseal with the cloud KMS key through a workload identity, an audit volume and no UI.
+ */
 export class Vault extends Construct {
   readonly namespace: NamespaceV1;
   /**

@@ -62,6 +62,10 @@ function assertRegistry(registry: string): void {
   }
 }
 
+/**
+ * The project's singleton Binary Authorization policy: deny every image by default, block and audit-log each refusal, and
+ * admit only the organisation's registries (`<registry>/**`) and, through Google's system policy, the images GKE itself runs.
+ */
 export class BinaryAuthorizationPolicy extends Construct {
   readonly policy: PolicyResource;
   /** The `admission_whitelist_patterns` name patterns, one per allowed registry. */

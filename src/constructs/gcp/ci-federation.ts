@@ -179,6 +179,11 @@ const IMPERSONATION_REASONS: Readonly<Record<string, string>> = {
     'The CI deploy account must act as the platform node service account to create GKE node pools, and that account does not exist before the platform stack creates it; only the approval-gated deploy GitHub environments can impersonate it.',
 };
 
+/**
+ * A plan service account (per-service viewer roles, state read) and a deploy service account (admin roles for the platform's
+ * services, conditional KMS and project IAM admin, state write) for one environment, impersonable only by one repository's
+ * named GitHub environments, each confined to its environment's state prefix.
+ */
 export class CiServiceAccounts extends Construct {
   readonly planAccount: GoogleServiceAccount;
   readonly deployAccount: GoogleServiceAccount;

@@ -75,6 +75,7 @@ export interface RateLimitSettings {
 export interface CloudArmorProps {
   /** Security policy name; the SSL policy is `<name>-tls`. */
   readonly name: string;
+  /** GCP project ID of the security and SSL policies (the cluster's project). */
   readonly project: string;
   /**
    * Sensitivity (OWASP paranoia level) of the preconfigured WAF rules, 1-4.
@@ -102,6 +103,10 @@ function positiveInteger(name: string, field: string, value: number): void {
   }
 }
 
+/**
+ * A Cloud Armor backend security policy (OWASP CRS 3.3 and Log4Shell rules in blocking mode, a per-client rate-based ban,
+ * Adaptive Protection, verbose logging) and an SSL policy of TLS 1.2+ only, attached to GKE ingresses by the annotations it exposes.
+ */
 export class CloudArmor extends Construct {
   readonly securityPolicy: ComputeSecurityPolicy;
   readonly sslPolicy: ComputeSslPolicy;

@@ -33,7 +33,9 @@ export interface MaintenanceWindow {
 }
 
 export interface ClusterProps extends NodeSecurityProps {
+  /** Cluster name: 1-40 lowercase letters, digits or hyphens, starting with a letter. */
   readonly name: string;
+  /** GCP project ID of the cluster; also names its Workload Identity pool, `<project>.svc.id.goog`. */
   readonly project: string;
   /** Region: a regional cluster has a control plane replica in each zone. */
   readonly region: string;
@@ -41,7 +43,9 @@ export interface ClusterProps extends NodeSecurityProps {
   readonly networkId: string;
   /** Node subnet id. */
   readonly subnetworkId: string;
+  /** Secondary range of the node subnet that pod IPs come from (VPC-native: pod traffic is firewall- and flow-log-visible). */
   readonly podsRangeName: string;
+  /** Secondary range of the node subnet that ClusterIP service addresses come from. */
   readonly servicesRangeName: string;
   /** /28 of the private control plane. */
   readonly masterCidr: string;
@@ -83,8 +87,15 @@ export interface ClusterProps extends NodeSecurityProps {
    * @default - Saturday and Sunday, 01:00-07:00 UTC
    */
   readonly maintenanceWindow?: MaintenanceWindow;
-  /** Key grants and subnets that must exist before the cluster is created. */
+  /**
+   * Key grants and subnets that must exist before the cluster is created.
+   * @default - none
+   */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * GCP resource labels of the cluster (cost attribution).
+   * @default - none
+   */
   readonly labels?: Readonly<Record<string, string>>;
 }
 
@@ -101,6 +112,11 @@ function assertNetworks(what: string, cidrs: readonly string[]): void {
   }
 }
 
+/**
+ * A regional, VPC-native GKE Standard cluster with private nodes, a private-only endpoint limited to authorized networks,
+ * Dataplane V2, Workload Identity, etcd secrets encrypted with a Cloud KMS key, Binary Authorization, Shielded nodes, no
+ * client certificates or legacy ABAC, full control-plane logs and deletion protection.
+ */
 export class Cluster extends Construct {
   readonly cluster: ContainerCluster;
   readonly clusterId: string;

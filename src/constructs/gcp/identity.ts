@@ -34,9 +34,14 @@ const FORBIDDEN_PROJECT_ROLES = new Set(['roles/owner', 'roles/editor', 'roles/i
 export interface GoogleServiceAccountProps {
   /** Account id (6-30 characters): the part before `@`. */
   readonly accountId: string;
+  /** GCP project ID the account is created in, and of its project-level grants. */
   readonly project: string;
+  /** Human-readable name shown in the console and IAM policies. */
   readonly displayName: string;
-  /** What the identity is for; shown in the console and audit logs. */
+  /**
+   * What the identity is for; shown in the console and audit logs.
+   * @default - no description
+   */
   readonly description?: string;
   /**
    * Project-level roles. Owner, Editor and impersonation roles are refused.
@@ -50,6 +55,10 @@ export interface GoogleServiceAccountProps {
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 
+/**
+ * A Google service account with no key, granted only project roles that are neither Owner, Editor nor impersonation roles;
+ * narrower grants go on the resource itself (a key, a bucket, a repository).
+ */
 export class GoogleServiceAccount extends Construct {
   readonly serviceAccount: ServiceAccount;
   readonly email: string;
@@ -99,7 +108,10 @@ export interface WorkloadIdentityBindingProps {
   readonly workloadPool: string;
   /** The one Kubernetes service account allowed to impersonate it. */
   readonly serviceAccount: ServiceAccountRef;
-  /** The cluster whose creation creates the pool: the binding fails before it exists. */
+  /**
+   * The cluster whose creation creates the pool: the binding fails before it exists.
+   * @default - none
+   */
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 

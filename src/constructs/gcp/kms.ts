@@ -28,6 +28,7 @@ export interface KeyRef {
 export interface KeyRingProps {
   /** Key ring name (immutable: Cloud KMS never deletes a key ring). */
   readonly name: string;
+  /** GCP project ID of the key ring. */
   readonly project: string;
   /** Region of the ring; GKE and Compute need keys in the cluster's region. */
   readonly location: string;
@@ -38,6 +39,7 @@ export interface KeyRingProps {
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 
+/** A Cloud KMS key ring in the cluster's region, with `prevent_destroy` (Cloud KMS never deletes a ring; a destroy would orphan it). */
 export class KeyRing extends Construct {
   readonly keyRing: KmsKeyRing;
   readonly keyRingId: string;
@@ -72,6 +74,7 @@ export interface KeyGrant {
 }
 
 export interface CryptoKeyProps {
+  /** The ring the key is created in; the key shares its project and location. */
   readonly keyRing: KeyRing;
   /** Key name inside the ring. */
   readonly name: string;
@@ -96,6 +99,10 @@ export interface CryptoKeyProps {
    * @default - none
    */
   readonly grants?: readonly KeyGrant[];
+  /**
+   * GCP labels of the key.
+   * @default - none
+   */
   readonly labels?: Readonly<Record<string, string>>;
 }
 

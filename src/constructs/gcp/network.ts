@@ -45,7 +45,9 @@ export interface FlowLogSettings {
 export interface NetworkProps {
   /** Prefix of every network resource name. */
   readonly name: string;
+  /** GCP project ID of the VPC. */
   readonly project: string;
+  /** Region of the subnets, router and Cloud NAT (the cluster's region). */
   readonly region: string;
   /** Primary range of the node subnet. */
   readonly nodesCidr: string;
@@ -73,6 +75,10 @@ export interface NetworkProps {
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 
+/**
+ * A custom-mode VPC with one VPC-native node subnet (flow logs with full metadata, Private Google Access), a proxy-only subnet,
+ * logged Cloud NAT as the only egress, and a logged deny-all ingress rule under the few allow rules the cluster needs.
+ */
 export class Network extends Construct {
   readonly network: ComputeNetwork;
   readonly nodeSubnet: ComputeSubnetwork;

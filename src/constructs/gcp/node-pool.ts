@@ -32,7 +32,10 @@ export interface NodeSecurityProps {
   readonly bootDiskKey: KeyRef;
   /** Network tag the firewall allow rules target. */
   readonly nodeTag: string;
-  /** Labels on the node VMs (cost attribution). */
+  /**
+   * Labels on the node VMs (cost attribution).
+   * @default - none
+   */
   readonly resourceLabels?: Readonly<Record<string, string>>;
 }
 
@@ -66,9 +69,11 @@ export interface NodePoolProps extends NodeSecurityProps {
   readonly name: string;
   /** Cluster id, `projects/<p>/locations/<l>/clusters/<name>`. */
   readonly clusterId: string;
+  /** GCP project ID of the cluster. */
   readonly project: string;
   /** Region of the (regional) cluster. */
   readonly location: string;
+  /** Machine type, autoscaler bounds and nodes at creation (totals across zones), and boot disk size (at least 30 GB). */
   readonly sizing: NodePoolSizing;
   /**
    * Zones the pool spreads over: `initial_node_count` is per zone, so the
@@ -76,7 +81,10 @@ export interface NodePoolProps extends NodeSecurityProps {
    * @default 3 - a regional cluster spans three zones
    */
   readonly zoneCount?: number;
-  /** Kubernetes labels on every node. */
+  /**
+   * Kubernetes labels on every node.
+   * @default - none
+   */
   readonly labels?: Readonly<Record<string, string>>;
   /** @default - none */
   readonly taints?: readonly NodeTaint[];
@@ -111,6 +119,10 @@ function assertSizing(name: string, s: NodePoolSizing): void {
   }
 }
 
+/**
+ * A GKE node pool of Shielded COS VMs with CMEK boot disks, the dedicated node service account, the GKE metadata server only
+ * (Workload Identity), the kubelet read-only port closed, auto-repair and auto-upgrade, and surge upgrades that keep capacity.
+ */
 export class NodePool extends Construct {
   readonly nodePool: ContainerNodePool;
   readonly poolName: string;

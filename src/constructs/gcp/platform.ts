@@ -33,6 +33,7 @@ export interface GcpPlatformProps
   extends Pick<NetworkProps, 'project' | 'region' | 'nodesCidr' | 'podsCidr' | 'servicesCidr' | 'masterCidr' | 'proxyOnlyCidr'> {
   /** Cluster name; prefix of every resource name (at most 22 characters: service account ids are 30). */
   readonly name: string;
+  /** Kubernetes minor version, e.g. `1.34`: the control plane's minimum version (the floor; the release channel patches it). */
   readonly kubernetesVersion: string;
   /** General-purpose workloads, labelled `workload=app`. */
   readonly appPool: NodePoolSizing;
@@ -75,7 +76,10 @@ export interface GcpPlatformProps
   readonly waf?: Omit<CloudArmorProps, 'name' | 'project' | 'dependsOn'>;
   /** @default - Saturday and Sunday, 01:00-07:00 UTC */
   readonly maintenanceWindow?: MaintenanceWindow;
-  /** Labels on the cluster, node VMs and keys (cost attribution). */
+  /**
+   * Labels on the cluster, node VMs, keys and the mirror repository (cost attribution).
+   * @default - none
+   */
   readonly labels?: Readonly<Record<string, string>>;
   /**
    * The environment's image mirror, `<region>-docker.pkg.dev/<project>/<repository>`:
@@ -89,6 +93,11 @@ export interface GcpPlatformProps
   readonly mirrorUntaggedRetentionDays?: number;
 }
 
+/**
+ * The whole GCP platform for one cluster: API enablements, a key ring with one HSM key per purpose, the VPC, a least-privilege
+ * node service account, the Binary Authorization policy, a private GKE cluster with app, security and own pools, Cloud Armor,
+ * the image mirror and Vault's workload identity, exposed as a `ClusterContract`.
+ */
 export class GcpPlatform extends Construct {
   readonly projectServices: ProjectServices;
   readonly keyRing: KeyRing;

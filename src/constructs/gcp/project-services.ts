@@ -57,6 +57,10 @@ export interface ProjectServicesProps {
   readonly services: readonly string[];
 }
 
+/**
+ * The project's API enablements, one `google_project_service` each, never disabled on destroy or cascaded to dependent APIs,
+ * so removing the platform cannot switch off services other workloads in the project rely on.
+ */
 export class ProjectServices extends Construct {
   /** One `google_project_service` per API, keyed by the full service name. */
   readonly services: Readonly<Record<string, ProjectService>>;

@@ -52,11 +52,22 @@ export interface MirrorRepositoryProps {
    * @default 30
    */
   readonly untaggedRetentionDays?: number;
-  /** Resources that must exist first: the API enablement and the service agent's key grant. */
+  /**
+   * Resources that must exist first: the API enablement and the service agent's key grant.
+   * @default - none
+   */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * GCP labels of the repository.
+   * @default - none
+   */
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/**
+ * The environment's image mirror: an Artifact Registry Docker repository encrypted with a Cloud KMS key, with immutable tags,
+ * a cleanup policy that keeps every tagged release and deletes only old untagged versions, and read access for the node account only.
+ */
 export class MirrorRepository extends Construct {
   readonly repository: ArtifactRegistryRepository;
   /** Full repository name, `projects/<p>/locations/<l>/repositories/<id>`. */

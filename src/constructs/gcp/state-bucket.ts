@@ -45,6 +45,10 @@ export interface StateBucketProps {
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 
+/**
+ * The Terraform state bucket: uniform bucket-level access, public access prevention enforced, versioning, soft delete, a
+ * Cloud KMS default key of its own and `prevent_destroy`, plus Data Access audit logs of every object read and write.
+ */
 export class StateBucket extends Construct {
   readonly bucket: StorageBucket;
   readonly bucketName: string;
