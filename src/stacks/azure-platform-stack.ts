@@ -63,6 +63,8 @@ export function azurePlatformProps(config: AzureEnvironmentConfig): AzurePlatfor
     logRetentionDays: 365,
     // Dev trades the uptime SLA for cost; every other environment gets the Standard tier.
     skuTier: config.tier === 'dev' ? 'Free' : 'Standard',
+    // The restricted pod security initiative reports in dev and refuses from staging on.
+    podSecurityEffect: config.tier === 'dev' ? 'audit' : 'deny',
     publicEndpoint: config.publicApiEndpoint.enabled ? { authorizedIpRanges: config.publicApiEndpoint.allowedCidrs } : undefined,
     imageMirror: config.platformImageMirror,
     tags: { ...config.tags, environment: config.name, tier: config.tier, 'managed-by': 'cdktf' },

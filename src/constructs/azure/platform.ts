@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { AksPolicyGuardrails } from './cluster-policy';
 import { APP_POOL_LABELS, type AdditionalPoolPlacement, additionalPoolPlacement, assertAdditionalPools, BASELINE_SERVICE_ACCOUNTS, type ClusterContract, SECURITY_POOL_PLACEMENT } from '../contract';
 import { Cluster, type PublicEndpointAccess, assertAuthorizedRanges } from './cluster';
 import { DiskEncryptionSet } from './disk-encryption-set';
@@ -84,6 +85,12 @@ export interface AzurePlatformProps extends NodeHardeningProps {
    */
   readonly publicEndpoint?: PublicEndpointAccess;
   /**
+   * Effect of the restricted pod security initiative the AKS Azure Policy add-on enforces
+   * (AksPolicyGuardrails); the custom AKS definitions always deny.
+   * @default 'deny'
+   */
+  readonly podSecurityEffect?: 'audit' | 'deny';
+  /**
    * The environment's image mirror, `<registry name>.azurecr.io/<path>`: the
    * platform creates that registry, and the kubelet identity may pull from it only.
    */
@@ -129,6 +136,8 @@ export class AzurePlatform extends Construct {
   /** The pools of one's own, by name. */
   readonly additionalPools: Readonly<Record<string, NodePool>>;
   readonly waf: WebApplicationFirewall;
+  /** Azure Policy: the custom AKS definitions and the pod security initiative, assigned at the resource group. */
+  readonly policy: AksPolicyGuardrails;
   readonly vaultIdentity: ManagedIdentity;
   readonly registry: MirrorRegistry;
   readonly contract: ClusterContract;
@@ -142,6 +151,14 @@ export class AzurePlatform extends Construct {
     const tags = props.tags;
     this.resourceGroup = new ResourceGroup(this, 'rg', { name: `rg-${name}`, location, tags: tags ? { ...tags } : undefined });
     const resourceGroupName = this.resourceGroup.name;
+    this.policy = new AksPolicyGuardrails(this, 'policy', {
+      name,
+      resourceGroupId: this.resourceGroup.id,
+      effect: 'Deny',
+      // A public endpoint is a dev-tier opt-in: the private-API guardrail reports it instead of refusing the cluster.
+      privateApiServerEffect: props.publicEndpoint ? 'Audit' : 'Deny',
+      podSecurityEffect: props.podSecurityEffect,
+    });
     const common = { resourceGroupName, location, tags };
 
     this.workspace = new LogWorkspace(this, 'logs', { name: `log-${name}`, retentionDays: props.logRetentionDays, ...common });
