@@ -299,6 +299,22 @@ export const gcpEnvironmentSchema = z.strictObject({
    * @default - none: admin service accounts belong to projectId
    */
   trustedProjectIds: z.array(z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a GCP project id')).default([]),
+  /**
+   * VPC Service Controls: a service perimeter around the project for the GKE, Cloud KMS, Cloud
+   * Storage, Artifact Registry and Cloud Logging APIs, admitting from outside only the environment's
+   * CI service accounts. `dry-run` logs what the perimeter would block; `enforced` blocks it.
+   * Recommended for the prod tier (docs/gcp.md lists the operational cost).
+   * @default { mode: off }
+   */
+  vpcServiceControls: z
+    .strictObject({
+      mode: z.enum(['off', 'dry-run', 'enforced']).default('off'),
+      /** The organization's access policy to put the perimeter in (`accessPolicies/<number>`). @default - a policy scoped to the project, created in organizationId */
+      accessPolicy: z.string().regex(/^accessPolicies\/\d+$/, 'an access policy name such as accessPolicies/123456789').optional(),
+      /** The organization (numeric id) a project-scoped access policy is created in, when no accessPolicy is named. */
+      organizationId: z.string().regex(/^\d{6,20}$/, 'a numeric organization id').optional(),
+    })
+    .default({ mode: 'off' }),
   region: z.string().regex(/^[a-z]+-[a-z]+\d+$/, 'a GCP region such as europe-west2'),
   network: z.strictObject({
     /**

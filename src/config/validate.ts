@@ -580,6 +580,13 @@ const GCP_MAX_CLUSTER_NAME = 22;
 
 function checkGcp(config: GcpEnvironmentConfig, problems: Problems): void {
   checkRegion('gcp', 'region', config.region, problems);
+  const vpcsc = config.vpcServiceControls;
+  if (vpcsc.mode !== 'off' && !vpcsc.accessPolicy && !vpcsc.organizationId) {
+    problems.add('vpcServiceControls', vpcsc, 'an accessPolicy (the organization\'s, accessPolicies/<number>) or an organizationId to create a project-scoped one in');
+  }
+  if (vpcsc.accessPolicy && vpcsc.organizationId) {
+    problems.add('vpcServiceControls.organizationId', vpcsc.organizationId, 'no organizationId when an accessPolicy is named (the perimeter goes into that policy)');
+  }
   const cluster = `${config.namePrefix}-${config.name}`;
   if (cluster.length > GCP_MAX_CLUSTER_NAME) {
     problems.add('name', config.name, `a name that keeps the cluster name "<namePrefix>-<name>" within ${GCP_MAX_CLUSTER_NAME} characters (got "${cluster}", ${cluster.length}): GCP service account ids derived from it allow 30`);

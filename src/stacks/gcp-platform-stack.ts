@@ -59,6 +59,16 @@ export function gcpPlatformProps(config: GcpEnvironmentConfig): GcpPlatformProps
     publicEndpoint: config.publicApiEndpoint.enabled ? { authorizedCidrs: config.publicApiEndpoint.allowedCidrs } : undefined,
     // Dev samples half the flows (cost); every other environment logs every flow.
     flowLogs: { flowSampling: isDev ? 0.5 : 1 },
+    serviceControls:
+      config.vpcServiceControls.mode === 'off'
+        ? undefined
+        : {
+            mode: config.vpcServiceControls.mode,
+            accessPolicy: config.vpcServiceControls.accessPolicy,
+            organizationId: config.vpcServiceControls.organizationId,
+            // The CI service accounts of the state bootstrap stack (gcp-state-<project>) plan and deploy from outside.
+            ingressIdentities: (['plan', 'deploy'] as const).map((which) => `serviceAccount:ci-${config.name}-${which}@${config.projectId}.iam.gserviceaccount.com`),
+          },
     labels,
     imageMirror: config.platformImageMirror,
   };

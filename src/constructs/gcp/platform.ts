@@ -6,6 +6,7 @@
 import { Construct } from 'constructs';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { ServicePerimeter, type ServicePerimeterProps } from './service-perimeter';
 import { APP_POOL_LABELS, type AdditionalPoolPlacement, additionalPoolPlacement, assertAdditionalPools, BASELINE_SERVICE_ACCOUNTS, type ClusterContract, SECURITY_POOL_PLACEMENT } from '../contract';
 import { BinaryAuthorizationPolicy } from './binary-authorization';
 import { CloudArmor, type CloudArmorProps } from './cloud-armor';
@@ -70,6 +71,11 @@ export interface GcpPlatformProps
    * @default - private endpoint only
    */
   readonly publicEndpoint?: PublicEndpointAccess;
+  /**
+   * VPC Service Controls: a service perimeter around the project (ServicePerimeter).
+   * @default - no perimeter
+   */
+  readonly serviceControls?: Omit<ServicePerimeterProps, 'project' | 'name'>;
   /** @default - every flow, 5-second aggregation, all metadata */
   readonly flowLogs?: FlowLogSettings;
   /** @default - see CloudArmor */
@@ -114,6 +120,8 @@ export class GcpPlatform extends Construct {
   /** The pools of one's own, by name. */
   readonly additionalPools: Readonly<Record<string, NodePool>>;
   readonly cloudArmor: CloudArmor;
+  /** The service perimeter, when `serviceControls` is set. */
+  readonly servicePerimeter?: ServicePerimeter;
   readonly vaultServiceAccount: GoogleServiceAccount;
   readonly vaultWorkloadIdentity: WorkloadIdentityBinding;
   readonly adminAccess: readonly ProjectIamMember[];
@@ -279,6 +287,9 @@ export class GcpPlatform extends Construct {
       additional.map(({ name: poolName, labels, taint, ...sizing }) => [poolName, pool(poolName, sizing, additionalPoolPlacement({ name: poolName, labels, taint }))]),
     );
 
+    if (props.serviceControls) {
+      this.servicePerimeter = new ServicePerimeter(this, 'service-perimeter', { project, name, ...props.serviceControls });
+    }
     this.cloudArmor = new CloudArmor(this, 'cloud-armor', { name: `${name}-waf`, project, ...props.waf, dependsOn: apis });
 
     this.registry = new MirrorRepository(this, 'registry', {
