@@ -4,13 +4,13 @@
  * `cdktf synth`, so a configuration error is printed once (cdktf prints an app's stderr twice) and
  * synth does not start. Exit 0 when valid, 1 with one line per problem.
  */
-import { ConfigError, DEFAULT_ENVIRONMENTS_DIR, loadFleet, readEnvironmentFiles, selectEnvironments, selectionFromEnv } from './config/index';
+import { ConfigError, configErrorReport, DEFAULT_ENVIRONMENTS_DIR, loadFleet, readEnvironmentFiles, selectEnvironments, selectionFromEnv } from './config/index';
 
 try {
   const fleet = loadFleet(readEnvironmentFiles(process.env.PLATFORM_ENVIRONMENTS_DIR || DEFAULT_ENVIRONMENTS_DIR));
   selectEnvironments(fleet.environments, selectionFromEnv(process.env));
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n${error.problems.length} configuration problem(s); nothing was synthesized.\n`);
+  process.stderr.write(configErrorReport(error));
   process.exit(1);
 }

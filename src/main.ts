@@ -15,8 +15,8 @@
  * which library users call from an app of their own. Importing the library (src/index.ts) never
  * runs this.
  */
-import { ConfigError, selectionFromEnv } from './config';
-import { disableTokenStackTraces, synthesizeFleet } from './synth';
+import { selectionFromEnv } from './config';
+import { disableTokenStackTraces, exitOnSynthError, synthesizeFleet } from './synth';
 
 function main(): void {
   // CDKTF_TOKEN_STACK_TRACES=1 keeps cdktf's token stack traces, for debugging a token error.
@@ -27,16 +27,7 @@ function main(): void {
       selection: selectionFromEnv(process.env),
     });
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n${error.problems.length} configuration problem(s); nothing was synthesized.\n`);
-      process.exit(1);
-    }
-    // Compliance errors surface as validation failures: print them without a stack trace.
-    if (error instanceof Error && error.message.includes('Validation failed')) {
-      process.stderr.write(`${error.message}\nsynth failed: fix or suppress (with a reason) the findings above.\n`);
-      process.exit(1);
-    }
-    throw error;
+    exitOnSynthError(error);
   }
 }
 

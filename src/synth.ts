@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { App, Aspects, TerraformStack } from 'cdktf';
 import { buildApp, type PlatformApp } from './app';
 import { buildStackReports, readProjectInfo, renderJson, renderMarkdown, type CompliancePack, type ProjectInfo, type StackReport } from './compliance';
-import { DEFAULT_ENVIRONMENTS_DIR, loadFleet, readEnvironmentFiles, selectEnvironments, type Selection } from './config';
+import { ConfigError, configErrorReport, DEFAULT_ENVIRONMENTS_DIR, loadFleet, readEnvironmentFiles, selectEnvironments, type Selection } from './config';
 import { writeTerraformVersions } from './stacks/common';
 
 /**
@@ -40,6 +40,23 @@ export function disableTokenStackTraces(keep = false): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const stackTrace = require('cdktf/lib/tokens/private/stack-trace') as { captureStackTrace: () => string[] };
   stackTrace.captureStackTrace = () => [];
+}
+
+/**
+ * For an app's entry point: prints a configuration error (every problem) or a compliance failure
+ * (the findings) without a stack trace and exits 1; anything else is rethrown.
+ */
+export function exitOnSynthError(error: unknown): never {
+  if (error instanceof ConfigError) {
+    process.stderr.write(configErrorReport(error));
+    process.exit(1);
+  }
+  // Compliance errors surface as cdktf validation failures.
+  if (error instanceof Error && error.message.includes('Validation failed')) {
+    process.stderr.write(`${error.message}\nsynth failed: fix or suppress (with a reason) the findings above.\n`);
+    process.exit(1);
+  }
+  throw error;
 }
 
 export interface SynthesizeOptions {

@@ -9,7 +9,7 @@
  */
 import { overlaps, parseCidr, type Ipv4Cidr } from './cidr';
 import { CLOUDS, TIERS, type EnvironmentConfig } from './schema';
-import { hcpOrganizationGroups, stateBackendGroups, stateObject, scopeIdOf, type HcpOrganizationGroup, type StateBackendGroup } from './state-backends';
+import { hcpOrganizationGroups, hcpStackName, stateBackendGroups, stateObject, scopeIdOf, type HcpOrganizationGroup, type StateBackendGroup } from './state-backends';
 import { ConfigError, recordSourceFile, sourceFile, validateEnvironment, type ConfigProblem } from './validate';
 
 /** One environment as written (a YAML file or a TypeScript object), before validation. */
@@ -144,7 +144,7 @@ function hcpOrganizationProblems(groups: readonly HcpOrganizationGroup[]): Confi
   const problems: ConfigProblem[] = [];
   const owners = new Map<string, HcpOrganizationGroup>();
   for (const group of groups) {
-    const stack = `hcp-terraform-${group.organization.toLowerCase().replace(/_/g, '-')}`;
+    const stack = hcpStackName(group);
     const owner = owners.get(stack);
     if (!owner) {
       owners.set(stack, group);

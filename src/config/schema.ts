@@ -107,11 +107,7 @@ const LABEL_KEY = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*
 /** A Kubernetes label value: at most 63 letters, digits, -, _ and ., starting and ending alphanumeric (or empty). */
 const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
-/**
- * Name of a node pool beyond `app` and `security`: 1-12 lowercase letters and digits, starting with a
- * letter (AKS's limit for Linux pools, the strictest of the three clouds, so a pool name works everywhere).
- */
-export const NODE_POOL_NAME = /^[a-z][a-z0-9]{0,11}$/;
+export { NODE_POOL_NAME } from '../constructs/contract';
 
 /**
  * A node pool of one's own (e.g. `batch`, `gpu`): sizing as the app pool, the label `workload: <name>`

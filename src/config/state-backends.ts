@@ -209,6 +209,11 @@ export function selectStateBackends(groups: readonly StateBackendGroup[], select
   return groups.filter((group) => group.environments.some((config) => wanted.has(label(config))));
 }
 
+/** `hcp-terraform-<organization>`, lowercase, with `_` as `-` (stack names are DNS-safe). */
+export function hcpStackName(group: Pick<HcpOrganizationGroup, 'organization'>): string {
+  return `hcp-terraform-${group.organization.toLowerCase().replace(/_/g, '-')}`;
+}
+
 /** The HCP Terraform organizations of these environments, each with its environments, in the order listed. */
 export function hcpOrganizationGroups(configs: readonly EnvironmentConfig[]): HcpOrganizationGroup[] {
   const groups = new Map<string, HcpStateConfig[]>();

@@ -88,6 +88,11 @@ export class ConfigError extends Error {
   }
 }
 
+/** What a command prints for a ConfigError: one line per problem, then the count and that nothing was written. */
+export function configErrorReport(error: ConfigError): string {
+  return `${error.message}\n${error.problems.length} configuration problem(s); nothing was synthesized.\n`;
+}
+
 class Problems {
   readonly list: ConfigProblem[] = [];
   constructor(

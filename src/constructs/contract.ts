@@ -126,6 +126,12 @@ export const BASELINE_SERVICE_ACCOUNTS = {
 } as const satisfies Record<string, ServiceAccountRef>;
 
 /**
+ * Name of a node pool beyond `app` and `security`: 1-12 lowercase letters and digits, starting with a
+ * letter (AKS's limit for Linux pools, the strictest of the three clouds, so a pool name works everywhere).
+ */
+export const NODE_POOL_NAME = /^[a-z][a-z0-9]{0,11}$/;
+
+/**
  * A node pool of one's own beyond `app` and `security` (e.g. `batch`, `gpu`): its name, its labels
  * (the platform adds `workload: <name>`) and an optional taint. Every cloud's platform gives it the
  * app pool's hardening and wiring.
@@ -153,7 +159,7 @@ export function assertAdditionalPools(pools: readonly AdditionalPoolPlacement[])
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const pool of pools) {
-    if (!/^[a-z][a-z0-9]{0,11}$/.test(pool.name) || ['app', 'security', 'system'].includes(pool.name)) problems.push(`pool name ${JSON.stringify(pool.name)}: 1-12 lowercase letters and digits starting with a letter, not app, security or system`);
+    if (!NODE_POOL_NAME.test(pool.name) || ['app', 'security', 'system'].includes(pool.name)) problems.push(`pool name ${JSON.stringify(pool.name)}: 1-12 lowercase letters and digits starting with a letter, not app, security or system`);
     if (seen.has(pool.name)) problems.push(`pool name ${JSON.stringify(pool.name)}: used twice`);
     seen.add(pool.name);
     if (pool.labels && 'workload' in pool.labels) problems.push(`pool ${pool.name}: no workload label of its own (the platform sets workload=${pool.name})`);

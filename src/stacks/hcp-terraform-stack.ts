@@ -29,10 +29,7 @@ import { stackName } from './common';
 /** The Terraform version every workspace runs: the one the workflow installs (`terraform_version`). */
 export const HCP_TERRAFORM_VERSION = '1.11.4';
 
-/** `hcp-terraform-<organization>`, lowercase, with `_` as `-` (stack names are DNS-safe). */
-export function hcpStackName(group: Pick<HcpOrganizationGroup, 'organization'>): string {
-  return `hcp-terraform-${group.organization.toLowerCase().replace(/_/g, '-')}`;
-}
+export { hcpStackName } from '../config/state-backends';
 
 /** The region or location an environment runs in, for the workspace's `region` tag. */
 export function regionOf(config: EnvironmentConfig): string {

@@ -9,9 +9,9 @@ import { App } from 'cdktf';
 import {
   ALL_RULES,
   CompliancePack,
-  ConfigError,
   cisKubernetesManagedPack,
   disableTokenStackTraces,
+  exitOnSynthError,
   packDefinition,
   selectionFromEnv,
   synthesizeFleet,
@@ -28,13 +28,5 @@ try {
   });
   process.stdout.write(`bank-app: ${reports.length} stacks synthesized with evidence\n`);
 } catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n${error.problems.length} configuration problem(s); nothing was synthesized.\n`);
-    process.exit(1);
-  }
-  if (error instanceof Error && error.message.includes('Validation failed')) {
-    process.stderr.write(`${error.message}\nsynth failed: fix or suppress (with a reason) the findings above.\n`);
-    process.exit(1);
-  }
-  throw error;
+  exitOnSynthError(error);
 }
