@@ -25,7 +25,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadFleetFromDirectory } from '../src/config';
-import type { EnvironmentConfig } from '../src/config/schema';
+import { backupSettings, type EnvironmentConfig } from '../src/config/schema';
 import { BASELINE_SERVICE_ACCOUNTS, SECURITY_POOL_PLACEMENT, type ClusterContract } from '../src/constructs/contract';
 import { platformChartValues } from '../src/constructs/baseline/policies';
 import { baselineChartValues, type SecurityBaselineProps } from '../src/constructs/baseline/security-baseline';
@@ -413,6 +413,13 @@ export function sampleClusterContract(config: EnvironmentConfig): ClusterContrac
             serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': `arn:aws:iam::${config.accountId}:role/${clusterName}-lbc` },
             podLabels: {},
           },
+        },        backup: {
+          provider: 'aws',
+          bucket: `${clusterName}-velero-${config.accountId}`,
+          config: { region: config.region, kmsKeyId: `arn:aws:kms:${config.region}:${config.accountId}:key/backup` },
+          immutabilityDays: backupSettings(config).immutabilityDays,
+          secondaryRegion: backupSettings(config).secondaryRegion,
+          identity: { serviceAccount: BASELINE_SERVICE_ACCOUNTS.velero, serviceAccountAnnotations: {}, podLabels: {} },
         },
       };
     case 'azure':
@@ -428,7 +435,17 @@ export function sampleClusterContract(config: EnvironmentConfig): ClusterContrac
           identity: identity({ 'azure.workload.identity/client-id': '00000000-0000-4000-8000-000000000000' }, { 'azure.workload.identity/use': 'true' }),
         },
         ingressWaf: { kind: 'azure-application-gateway-waf', id: '/subscriptions/sample/wafpolicy', ingressAnnotations: {} },
-        controllerIdentities: {},
+        controllerIdentities: {},        backup: {
+          provider: 'azure',
+          bucket: 'velero',
+          config: { resourceGroup: `rg-${clusterName}`, storageAccount: 'stsamplebkp', subscriptionId: config.subscriptionId, useAAD: 'true' },
+          immutabilityDays: backupSettings(config).immutabilityDays,
+          identity: {
+            serviceAccount: BASELINE_SERVICE_ACCOUNTS.velero,
+            serviceAccountAnnotations: { 'azure.workload.identity/client-id': '00000000-0000-4000-8000-000000000001' },
+            podLabels: { 'azure.workload.identity/use': 'true' },
+          },
+        },
       };
     case 'gcp':
       return {
@@ -443,7 +460,18 @@ export function sampleClusterContract(config: EnvironmentConfig): ClusterContrac
           identity: identity({ 'iam.gke.io/gcp-service-account': `vault@${config.projectId}.iam.gserviceaccount.com` }),
         },
         ingressWaf: { kind: 'gcp-cloud-armor', id: `${clusterName}-waf`, ingressAnnotations: {} },
-        controllerIdentities: {},
+        controllerIdentities: {},        backup: {
+          provider: 'gcp',
+          bucket: `${clusterName}-velero-${config.projectId}`,
+          config: { serviceAccount: `${clusterName}-velero@${config.projectId}.iam.gserviceaccount.com` },
+          immutabilityDays: backupSettings(config).immutabilityDays,
+          secondaryRegion: backupSettings(config).secondaryRegion,
+          identity: {
+            serviceAccount: BASELINE_SERVICE_ACCOUNTS.velero,
+            serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': `${clusterName}-velero@${config.projectId}.iam.gserviceaccount.com` },
+            podLabels: {},
+          },
+        },
       };
   }
 }

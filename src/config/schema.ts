@@ -198,6 +198,36 @@ const commonFields = {
     githubRepository: z.string().regex(GITHUB_REPOSITORY, 'a GitHub repository as owner/name, e.g. example-org/regulated-k8s-platform'),
   }, { error: 'a ci block naming the repository that deploys this environment: { githubRepository: "owner/name" }' }),
   tags: z.record(z.string(), z.string()),
+  /**
+   * Velero backups (docs/backups.md): retention per schedule, write-once protection and the second
+   * region of the backup bucket. Every field has a per-tier default (BACKUP_TIER_DEFAULTS); the prod
+   * tier refuses anything weaker than its defaults.
+   * @default - the tier's defaults
+   */
+  backup: z
+    .strictObject({
+      /** Days a daily full backup is kept (Velero TTL). @default dev 7, staging 14, prod 35 */
+      dailyRetentionDays: z.number().int('a whole number of days').min(1).max(3650).optional(),
+      /**
+       * Hours an hourly backup of the namespaces labelled `data-classification: restricted` is kept.
+       * @default dev 48, staging 72, prod 168
+       */
+      restrictedRetentionHours: z.number().int('a whole number of hours').min(2).max(8760).optional(),
+      /**
+       * Days each backup object is write-once (S3 Object Lock COMPLIANCE, Azure version-level
+       * immutability, GCS retention policy); 0 turns it off. At most restrictedRetentionHours / 24,
+       * so Velero can expire its shortest-lived backups.
+       * @default dev 0, staging 0, prod 7
+       */
+      immutabilityDays: z.number().int('a whole number of days').min(0).max(3650).optional(),
+      /**
+       * Region of the second copy of every backup (AWS: S3 replication; GCP: the dual-region's second
+       * region). Azure replicates to the location's paired region (geo-redundant storage) and takes none.
+       * @default - none; required in the prod tier on AWS and GCP
+       */
+      secondaryRegion: z.string().regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, 'a region name such as eu-central-1 or europe-west1').optional(),
+    })
+    .default({}),
 };
 
 export const awsEnvironmentSchema = z.strictObject({
@@ -368,3 +398,34 @@ export const isNativeState = <C extends EnvironmentConfig>(config: C): config is
 
 /** An environment as written, before defaults apply (what a YAML file or a TypeScript definition holds). */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
+
+/** Backup settings with every default applied. */
+export interface BackupSettings {
+  readonly dailyRetentionDays: number;
+  readonly restrictedRetentionHours: number;
+  readonly immutabilityDays: number;
+  readonly secondaryRegion?: string;
+}
+
+/**
+ * Per-tier defaults of `backup`, and the floor of the prod tier (validate.ts refuses less in prod):
+ * a month of daily restore points plus a margin for a monthly close, a week of hourly restore points
+ * for restricted data, and a week of write-once protection against an attacker holding Velero's identity.
+ */
+export const BACKUP_TIER_DEFAULTS: Readonly<Record<Tier, Omit<BackupSettings, 'secondaryRegion'>>> = {
+  dev: { dailyRetentionDays: 7, restrictedRetentionHours: 48, immutabilityDays: 0 },
+  staging: { dailyRetentionDays: 14, restrictedRetentionHours: 72, immutabilityDays: 0 },
+  prod: { dailyRetentionDays: 35, restrictedRetentionHours: 168, immutabilityDays: 7 },
+};
+
+/** The environment's backup settings: its `backup` block over its tier's defaults. */
+export function backupSettings(config: Pick<EnvironmentConfig, 'tier' | 'backup'>): BackupSettings {
+  const defaults = BACKUP_TIER_DEFAULTS[config.tier];
+  const b = config.backup ?? {};
+  return {
+    dailyRetentionDays: b.dailyRetentionDays ?? defaults.dailyRetentionDays,
+    restrictedRetentionHours: b.restrictedRetentionHours ?? defaults.restrictedRetentionHours,
+    immutabilityDays: b.immutabilityDays ?? defaults.immutabilityDays,
+    secondaryRegion: b.secondaryRegion,
+  };
+}

@@ -11,8 +11,10 @@ import { SECURITY_POOL_PLACEMENT } from '../constructs/contract';
 import { contains, containsAddress, coversEverything, isAnyAddress, isPrivate, overlaps, parseAddress, parseCidr, type Ipv4Cidr } from './cidr';
 import { closestRegions, isKnownRegion, levenshtein, REGIONS_REVIEWED } from './regions';
 import {
+  BACKUP_TIER_DEFAULTS,
   BOOTSTRAP_STATE_PREFIX,
   CLOUDS,
+  backupSettings,
   STATE_LOG_BUCKET_SUFFIX,
   SUPPORTED_KUBERNETES_VERSIONS,
   environmentSchema,
@@ -296,6 +298,7 @@ function checkCommon(config: EnvironmentConfig, problems: Problems): void {
   }
 
   checkAdminCidrs(config, problems);
+  checkBackup(config, problems);
 
   const endpoint = config.publicApiEndpoint;
   if (endpoint.enabled && config.tier !== 'dev') {
@@ -334,6 +337,57 @@ function checkCommon(config: EnvironmentConfig, problems: Problems): void {
   const keyProblem = cosignKeyProblem(config.cosignPublicKey);
   if (keyProblem) {
     problems.add('cosignPublicKey', config.cosignPublicKey, `a public key Cosign verifies with (ECDSA P-256/P-384/P-521, RSA of at least 2048 bits, or Ed25519); ${keyProblem}`);
+  }
+}
+
+/** Regions of one GCS multi-region, the only pairs a configurable dual-region bucket may span. */
+export function gcsMultiRegion(region: string): 'EU' | 'US' | 'ASIA' | undefined {
+  if (region.startsWith('europe-')) return 'EU';
+  if (region.startsWith('us-')) return 'US';
+  if (region.startsWith('asia-')) return 'ASIA';
+  return undefined;
+}
+
+/**
+ * Backups (docs/backups.md): the prod tier never keeps less, or protects less, than its defaults and
+ * always has a second region; write-once protection never outlives the shortest-lived backup, or
+ * Velero could not expire it.
+ */
+function checkBackup(config: EnvironmentConfig, problems: Problems): void {
+  const backup = backupSettings(config);
+  if (config.tier === 'prod') {
+    const floor = BACKUP_TIER_DEFAULTS.prod;
+    if (backup.dailyRetentionDays < floor.dailyRetentionDays) {
+      problems.add('backup.dailyRetentionDays', backup.dailyRetentionDays, `at least ${floor.dailyRetentionDays} days in the prod tier (a month of daily restore points, PCI-DSS 12.10.1)`);
+    }
+    if (backup.restrictedRetentionHours < floor.restrictedRetentionHours) {
+      problems.add('backup.restrictedRetentionHours', backup.restrictedRetentionHours, `at least ${floor.restrictedRetentionHours} hours in the prod tier (a week of hourly restore points of restricted data)`);
+    }
+    if (backup.immutabilityDays < floor.immutabilityDays) {
+      problems.add('backup.immutabilityDays', backup.immutabilityDays, `at least ${floor.immutabilityDays} days in the prod tier (write-once backups: an attacker holding Velero's identity cannot destroy them)`);
+    }
+    if (config.cloud !== 'azure' && backup.secondaryRegion === undefined) {
+      problems.add('backup.secondaryRegion', undefined, `a second ${config.cloud} region in the prod tier, so backups survive the loss of ${config.region}`);
+    }
+  }
+  if (backup.immutabilityDays * 24 > backup.restrictedRetentionHours) {
+    problems.add('backup.immutabilityDays', backup.immutabilityDays, `at most restrictedRetentionHours / 24 (${Math.floor(backup.restrictedRetentionHours / 24)}): a write-once object outliving its backup's TTL cannot be expired by Velero`);
+  }
+  if (backup.restrictedRetentionHours > backup.dailyRetentionDays * 24) {
+    problems.add('backup.restrictedRetentionHours', backup.restrictedRetentionHours, `at most dailyRetentionDays * 24 (${backup.dailyRetentionDays * 24}): hourly restore points are never kept longer than daily ones`);
+  }
+  const secondary = backup.secondaryRegion;
+  if (secondary === undefined) return;
+  if (config.cloud === 'azure') {
+    problems.add('backup.secondaryRegion', secondary, 'no value on azure: geo-redundant storage replicates to the location\'s paired region');
+    return;
+  }
+  checkRegion(config.cloud, 'backup.secondaryRegion', secondary, problems);
+  if (secondary === config.region) {
+    problems.add('backup.secondaryRegion', secondary, `a region other than the cluster's (${config.region})`);
+  }
+  if (config.cloud === 'gcp' && (gcsMultiRegion(config.region) === undefined || gcsMultiRegion(secondary) !== gcsMultiRegion(config.region))) {
+    problems.add('backup.secondaryRegion', secondary, `a region of the same Cloud Storage multi-region as ${config.region} (europe-*, us-* or asia-*): the backup bucket is a configurable dual-region`);
   }
 }
 

@@ -54,6 +54,29 @@ export interface VaultUnsealKey {
   readonly identity: WorkloadIdentityBinding;
 }
 
+/**
+ * Where Velero writes backups and the identity allowed to write there: the
+ * platform creates the bucket (customer-managed key, versioning, no public
+ * access, immutability in the prod tier, a copy in a second region for prod)
+ * and binds the identity to exactly `BASELINE_SERVICE_ACCOUNTS.velero`.
+ */
+export interface BackupStorage {
+  /** Velero object-store and volume-snapshot provider (the plugin that talks to the cloud). */
+  readonly provider: 'aws' | 'azure' | 'gcp';
+  /** Bucket (S3, GCS) or blob container (Azure) of the BackupStorageLocation. */
+  readonly bucket: string;
+  /** BackupStorageLocation `config` of the provider plugin (e.g. `region`, `kmsKeyId`, `storageAccount`). */
+  readonly config: Readonly<Record<string, string>>;
+  /**
+   * Days each backup object is immutable after it is written (S3 Object Lock, Azure version-level
+   * immutability, GCS retention policy); 0: no write-once protection (dev and staging by default).
+   */
+  readonly immutabilityDays: number;
+  /** Region of the second copy (prod), or undefined when the bucket lives in one region only. */
+  readonly secondaryRegion?: string;
+  readonly identity: WorkloadIdentityBinding;
+}
+
 export interface NodeTaint {
   readonly key: string;
   readonly value: string;
@@ -100,6 +123,8 @@ export interface ClusterContract {
    * component (e.g. `aws-load-balancer-controller`).
    */
   readonly controllerIdentities: Readonly<Record<string, WorkloadIdentityBinding>>;
+  /** The backup bucket Velero writes to and Velero's identity on it. */
+  readonly backup: BackupStorage;
 }
 
 /**
@@ -123,6 +148,7 @@ export const BASELINE_SERVICE_ACCOUNTS = {
   vault: { namespace: 'vault', name: 'vault' },
   awsLoadBalancerController: { namespace: 'kube-system', name: 'aws-load-balancer-controller' },
   ebsCsiController: { namespace: 'kube-system', name: 'ebs-csi-controller-sa' },
+  velero: { namespace: 'velero', name: 'velero' },
 } as const satisfies Record<string, ServiceAccountRef>;
 
 /**

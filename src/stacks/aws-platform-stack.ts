@@ -5,7 +5,7 @@
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { additionalNodePools, type AdditionalNodePoolConfig, type AwsEnvironmentConfig, type NodePoolConfig } from '../config/schema';
+import { additionalNodePools, backupSettings, type AdditionalNodePoolConfig, type AwsEnvironmentConfig, type NodePoolConfig } from '../config/schema';
 import type { ClusterContract } from '../constructs/contract';
 import type { NodePoolSizing } from '../constructs/aws/node-pool';
 import { AwsPlatform, type AwsPlatformProps } from '../constructs/aws/platform';
@@ -31,8 +31,9 @@ function sizing(pool: NodePoolConfig): NodePoolSizing {
  * of one's own changes a setting (`{ ...awsPlatformProps(config), logRetentionDays: 730 }`) without
  * copying the wiring.
  */
-export function awsPlatformProps(config: AwsEnvironmentConfig): AwsPlatformProps {
+export function awsPlatformProps(config: AwsEnvironmentConfig, backupReplicaProvider?: AwsProvider): AwsPlatformProps {
   const net = config.network;
+  const backup = backupSettings(config);
   return {
     name: clusterName(config),
     accountId: config.accountId,
@@ -52,6 +53,11 @@ export function awsPlatformProps(config: AwsEnvironmentConfig): AwsPlatformProps
     adminCidrs: config.adminCidrs,
     publicEndpoint: config.publicApiEndpoint.enabled ? { allowedCidrs: config.publicApiEndpoint.allowedCidrs } : undefined,
     imageMirror: config.platformImageMirror,
+    backup: {
+      retentionDays: backup.dailyRetentionDays,
+      immutabilityDays: backup.immutabilityDays,
+      replica: backup.secondaryRegion && backupReplicaProvider ? { region: backup.secondaryRegion, provider: backupReplicaProvider } : undefined,
+    },
   };
 }
 
@@ -68,14 +74,19 @@ export class AwsPlatformStack extends TerraformStack {
     const { config } = props;
     configureBackend(this, config);
 
-    new AwsProvider(this, 'aws', {
-      region: config.region,
+    const providerSettings = {
       // Refuse to run against any other account, whatever credentials are loaded.
       allowedAccountIds: [config.accountId],
       defaultTags: [{ tags: { ...config.tags, environment: config.name, tier: config.tier, 'managed-by': 'cdktf' } }],
-    });
+    };
+    new AwsProvider(this, 'aws', { region: config.region, ...providerSettings });
+    // The second region of the backup bucket's replica (docs/backups.md), same account and tags.
+    const secondaryRegion = backupSettings(config).secondaryRegion;
+    const backupReplicaProvider = secondaryRegion
+      ? new AwsProvider(this, 'aws-backup-replica', { alias: 'backup_replica', region: secondaryRegion, ...providerSettings })
+      : undefined;
 
-    this.platform = new AwsPlatform(this, 'platform', awsPlatformProps(config));
+    this.platform = new AwsPlatform(this, 'platform', awsPlatformProps(config, backupReplicaProvider));
     this.contract = this.platform.contract;
   }
 }

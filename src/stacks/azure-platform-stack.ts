@@ -5,7 +5,7 @@
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { additionalNodePools, type AzureEnvironmentConfig, type NodePoolConfig } from '../config/schema';
+import { additionalNodePools, backupSettings, type AzureEnvironmentConfig, type NodePoolConfig } from '../config/schema';
 import type { ClusterContract } from '../constructs/contract';
 import type { NodePoolSizing } from '../constructs/azure/node-pool';
 import { AzurePlatform, type AzurePlatformProps } from '../constructs/azure/platform';
@@ -44,6 +44,8 @@ export function azurePlatformProps(config: AzureEnvironmentConfig): AzurePlatfor
     location: config.location,
     keyVaultName: globalName(`kv-${name}`, 24),
     flowLogStorageAccountName: globalName(`st${name.replace(/-/g, '')}flow`, 24),
+    backupStorageAccountName: globalName(`st${name.replace(/-/g, '')}bkp`, 24),
+    backupImmutabilityDays: backupSettings(config).immutabilityDays,
     vnetCidr: net.vnetCidr,
     nodeSubnetCidr: net.nodeSubnetCidr,
     apiServerSubnetCidr: net.apiServerSubnetCidr,

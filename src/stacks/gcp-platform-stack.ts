@@ -5,7 +5,7 @@
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { additionalNodePools, type GcpEnvironmentConfig, type NodePoolConfig } from '../config/schema';
+import { additionalNodePools, backupSettings, type GcpEnvironmentConfig, type NodePoolConfig } from '../config/schema';
 import type { ClusterContract } from '../constructs/contract';
 import type { NodePoolSizing } from '../constructs/gcp/node-pool';
 import { GcpPlatform, type GcpPlatformProps } from '../constructs/gcp/platform';
@@ -34,6 +34,7 @@ export function gcpPlatformProps(config: GcpEnvironmentConfig): GcpPlatformProps
   const labels = { ...config.tags, environment: config.name, tier: config.tier, 'managed-by': 'cdktf' };
   const net = config.network;
   const isDev = config.tier === 'dev';
+  const backup = backupSettings(config);
   // Google Groups for RBAC lives in the admins' Workspace/Cloud Identity domain.
   const groupDomain = config.adminPrincipals.find((m) => m.startsWith('group:'))?.split('@')[1];
   return {
@@ -52,6 +53,7 @@ export function gcpPlatformProps(config: GcpEnvironmentConfig): GcpPlatformProps
     adminCidrs: config.adminCidrs,
     // Binary Authorization admits only these (platformImageMirror lies inside them) plus Google's system images.
     allowedRegistries: config.allowedRegistries,
+    backup: { retentionDays: backup.dailyRetentionDays, immutabilityDays: backup.immutabilityDays, secondaryRegion: backup.secondaryRegion },
     adminPrincipals: config.adminPrincipals,
     rbacSecurityGroup: groupDomain ? `gke-security-groups@${groupDomain}` : undefined,
     // Prod takes upgrades only after they have soaked in the REGULAR channel.

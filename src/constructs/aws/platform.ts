@@ -28,6 +28,7 @@ import {
   loadBalancerControllerStatements,
   vaultUnsealStatements,
 } from './identity';
+import { BackupBucket, type BackupReplica, veleroBucketStatements } from './backup-storage';
 import { EncryptionKey } from './kms';
 import { Network } from './network';
 import { NodePool, type NodePoolProps, type NodePoolSizing, eksAddonImageRepositories } from './node-pool';
@@ -99,6 +100,27 @@ export interface AwsPlatformProps {
    * @default 30
    */
   readonly mirrorUntaggedExpiryDays?: number;
+  /**
+   * Velero's backup bucket (BackupBucket): the longest backup TTL, the write-once window and the second region.
+   * @default - 35 days, no Object Lock, one region
+   */
+  readonly backup?: AwsBackupProps;
+}
+
+/** What the platform needs to know about the environment's backups. */
+export interface AwsBackupProps {
+  /** Days the longest-lived backup is kept (the daily full backup's TTL). */
+  readonly retentionDays: number;
+  /**
+   * Days every backup object is write-once (S3 Object Lock COMPLIANCE); 0: off.
+   * @default 0
+   */
+  readonly immutabilityDays?: number;
+  /**
+   * Copy every backup to a bucket in a second region.
+   * @default - one region
+   */
+  readonly replica?: BackupReplica;
 }
 
 /**
@@ -133,6 +155,8 @@ export class AwsPlatform extends Construct {
   readonly addons: ClusterAddons;
   readonly webAcl: WebAcl;
   readonly registry: MirrorRegistry;
+  /** Velero's backup bucket (and its replica in a second region, when configured). */
+  readonly backupBucket: BackupBucket;
   readonly contract: ClusterContract;
 
   constructor(scope: Construct, id: string, props: AwsPlatformProps) {
@@ -253,6 +277,21 @@ export class AwsPlatform extends Construct {
       statements: loadBalancerControllerStatements({ region, accountId, clusterName: name, webAclArn: this.webAcl.webAclArn }),
     });
 
+    const backup = props.backup ?? { retentionDays: 35 };
+    this.backupBucket = new BackupBucket(this, 'backup-storage', {
+      name,
+      accountId,
+      region,
+      retentionDays: backup.retentionDays,
+      immutabilityDays: backup.immutabilityDays,
+      replica: backup.replica,
+    });
+    // Velero reads and writes backup objects in this bucket with this key, and nothing else: volume
+    // snapshots are CSI snapshots taken by the EBS CSI driver with its own role.
+    const velero = identity('velero', BASELINE_SERVICE_ACCOUNTS.velero, {
+      statements: veleroBucketStatements(this.backupBucket.bucketArn, this.backupBucket.backupKey.keyArn),
+    });
+
     this.contract = {
       cloud: 'aws',
       clusterName,
@@ -290,6 +329,14 @@ export class AwsPlatform extends Construct {
       controllerIdentities: {
         'aws-load-balancer-controller': lbController.binding,
         'ebs-csi-controller': ebsCsi.binding,
+      },
+      backup: {
+        provider: 'aws',
+        bucket: this.backupBucket.bucketName,
+        config: { region, kmsKeyId: this.backupBucket.backupKey.keyArn },
+        immutabilityDays: this.backupBucket.immutabilityDays,
+        secondaryRegion: backup.replica?.region,
+        identity: velero.binding,
       },
     };
   }

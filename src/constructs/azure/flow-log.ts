@@ -68,6 +68,8 @@ export class FlowLogs extends Construct {
   /** Diagnostic setting recording access to the flow-log blobs. */
   readonly blobDiagnostics: Diagnostics;
   readonly flowLog: NetworkWatcherFlowLog;
+  /** The storage account's private endpoint and its privatelink.blob.core.windows.net zone (other storage accounts of the VNet reuse the zone). */
+  readonly privateLink: PrivateLink;
 
   constructor(scope: Construct, id: string, props: FlowLogsProps) {
     super(scope, id);
@@ -129,7 +131,7 @@ export class FlowLogs extends Construct {
       metrics: false,
     });
 
-    new PrivateLink(this, 'private-link', {
+    this.privateLink = new PrivateLink(this, 'private-link', {
       name: props.storageAccountName,
       resourceGroupName: props.resourceGroupName,
       location: props.location,

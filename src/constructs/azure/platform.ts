@@ -12,6 +12,7 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { AksPolicyGuardrails } from './cluster-policy';
 import { APP_POOL_LABELS, type AdditionalPoolPlacement, additionalPoolPlacement, assertAdditionalPools, BASELINE_SERVICE_ACCOUNTS, type ClusterContract, SECURITY_POOL_PLACEMENT } from '../contract';
 import { Cluster, type PublicEndpointAccess, assertAuthorizedRanges } from './cluster';
+import { BackupStorage } from './backup-storage';
 import { DiskEncryptionSet } from './disk-encryption-set';
 import { FlowLogs } from './flow-log';
 import { KeyWrapRole, ManagedIdentity } from './identity';
@@ -105,6 +106,13 @@ export interface AzurePlatformProps extends NodeHardeningProps {
    * @default - the paired region of `location`
    */
   readonly mirrorReplicaLocations?: readonly string[];
+  /** Globally unique storage account name of Velero's backups (3-24 lowercase letters and digits). */
+  readonly backupStorageAccountName: string;
+  /**
+   * Days every backup blob version is write-once (locked version-level immutability); 0: none.
+   * @default 0
+   */
+  readonly backupImmutabilityDays?: number;
   /**
    * Azure tags of the resource group and of every resource the platform creates in it.
    * @default - none
@@ -126,6 +134,7 @@ export class AzurePlatform extends Construct {
   readonly flowLogKey: VaultKey;
   readonly unsealKey: VaultKey;
   readonly registryKey: VaultKey;
+  readonly backupKey: VaultKey;
   readonly network: Network;
   readonly flowLogs: FlowLogs;
   readonly diskEncryptionSet: DiskEncryptionSet;
@@ -140,6 +149,8 @@ export class AzurePlatform extends Construct {
   readonly policy: AksPolicyGuardrails;
   readonly vaultIdentity: ManagedIdentity;
   readonly registry: MirrorRegistry;
+  /** Velero's backup storage account, container and workload identity. */
+  readonly backupStorage: BackupStorage;
   readonly contract: ClusterContract;
 
   constructor(scope: Construct, id: string, props: AzurePlatformProps) {
@@ -203,6 +214,7 @@ export class AzurePlatform extends Construct {
     this.flowLogKey = key('flow-log-key', 'flow-logs', ['wrapKey', 'unwrapKey']);
     this.unsealKey = key('unseal-key', 'vault-unseal', ['wrapKey', 'unwrapKey']);
     this.registryKey = key('registry-key', 'container-registry', ['wrapKey', 'unwrapKey']);
+    this.backupKey = key('backup-key', 'velero-backups', ['wrapKey', 'unwrapKey']);
 
     this.flowLogs = new FlowLogs(this, 'flow-logs', {
       name,
@@ -306,6 +318,21 @@ export class AzurePlatform extends Construct {
       ...common,
     });
 
+    this.backupStorage = new BackupStorage(this, 'backup-storage', {
+      name,
+      storageAccountName: props.backupStorageAccountName,
+      encryptionKey: this.backupKey,
+      privateEndpointSubnetId: this.network.privateEndpointSubnet.id,
+      virtualNetworkId: this.network.virtualNetworkId,
+      // One privatelink.blob.core.windows.net zone per VNet: the flow-log account created it.
+      blobDnsZone: this.flowLogs.privateLink,
+      workspace: this.workspace,
+      oidcIssuerUrl: this.cluster.oidcIssuerUrl,
+      serviceAccount: BASELINE_SERVICE_ACCOUNTS.velero,
+      immutabilityDays: props.backupImmutabilityDays,
+      ...common,
+    });
+
     this.contract = {
       cloud: 'azure',
       clusterName: this.cluster.clusterName,
@@ -340,6 +367,25 @@ export class AzurePlatform extends Construct {
         ingressAnnotations: { [AGIC_WAF_POLICY_ANNOTATION]: this.waf.policyId },
       },
       controllerIdentities: {},
+      backup: {
+        provider: 'azure',
+        bucket: this.backupStorage.container.name,
+        // Entra ID (workload identity) to the blob endpoint: no account keys (useAAD).
+        config: {
+          resourceGroup: resourceGroupName,
+          storageAccount: this.backupStorage.storageAccount.name,
+          subscriptionId: deployer.subscriptionId,
+          useAAD: 'true',
+        },
+        immutabilityDays: this.backupStorage.immutabilityDays,
+        // GZRS: the paired region holds the second copy.
+        secondaryRegion: undefined,
+        identity: {
+          serviceAccount: BASELINE_SERVICE_ACCOUNTS.velero,
+          serviceAccountAnnotations: { 'azure.workload.identity/client-id': this.backupStorage.veleroIdentity.clientId },
+          podLabels: { 'azure.workload.identity/use': 'true' },
+        },
+      },
     };
   }
 }

@@ -8,6 +8,7 @@ import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-projec
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServicePerimeter, type ServicePerimeterProps } from './service-perimeter';
 import { APP_POOL_LABELS, type AdditionalPoolPlacement, additionalPoolPlacement, assertAdditionalPools, BASELINE_SERVICE_ACCOUNTS, type ClusterContract, SECURITY_POOL_PLACEMENT } from '../contract';
+import { BackupBucket } from './backup-storage';
 import { BinaryAuthorizationPolicy } from './binary-authorization';
 import { CloudArmor, type CloudArmorProps } from './cloud-armor';
 import { Cluster, type MaintenanceWindow, type PublicEndpointAccess } from './cluster';
@@ -97,6 +98,21 @@ export interface GcpPlatformProps
    * @default 30
    */
   readonly mirrorUntaggedRetentionDays?: number;
+  /**
+   * Velero's backup bucket (BackupBucket): the longest backup TTL, the write-once window and the dual-region's second region.
+   * @default - 35 days, versioned (not write-once), regional
+   */
+  readonly backup?: GcpBackupProps;
+}
+
+/** What the platform needs to know about the environment's backups. */
+export interface GcpBackupProps {
+  /** Days the longest-lived backup is kept (the daily full backup's TTL). */
+  readonly retentionDays: number;
+  /** @default 0 - versioned, not write-once */
+  readonly immutabilityDays?: number;
+  /** @default - a regional bucket */
+  readonly secondaryRegion?: string;
 }
 
 /**
@@ -126,6 +142,8 @@ export class GcpPlatform extends Construct {
   readonly vaultWorkloadIdentity: WorkloadIdentityBinding;
   readonly adminAccess: readonly ProjectIamMember[];
   readonly registry: MirrorRepository;
+  /** Velero's backup bucket, its key and Velero's workload identity. */
+  readonly backupBucket: BackupBucket;
   readonly contract: ClusterContract;
 
   constructor(scope: Construct, id: string, props: GcpPlatformProps) {
@@ -312,6 +330,21 @@ export class GcpPlatform extends Construct {
       dependsOn: [this.cluster.cluster],
     });
 
+    const backup = props.backup ?? { retentionDays: 35 };
+    this.backupBucket = new BackupBucket(this, 'backup-storage', {
+      name,
+      project,
+      region,
+      retentionDays: backup.retentionDays,
+      immutabilityDays: backup.immutabilityDays,
+      secondaryRegion: backup.secondaryRegion,
+      workloadPool: this.cluster.workloadPool,
+      serviceAccount: BASELINE_SERVICE_ACCOUNTS.velero,
+      dependsOn: apis,
+      cluster: this.cluster.cluster,
+      labels,
+    });
+
     this.contract = {
       cloud: 'gcp',
       clusterName: this.cluster.clusterName,
@@ -343,6 +376,19 @@ export class GcpPlatform extends Construct {
       },
       // GKE's Ingress and Gateway controllers are Google-managed: no in-cluster controller needs a cloud identity.
       controllerIdentities: {},
+      backup: {
+        provider: 'gcp',
+        bucket: this.backupBucket.bucketName,
+        // The account Velero signs download URLs as (Workload Identity supplies its tokens).
+        config: { serviceAccount: this.backupBucket.veleroServiceAccount.email },
+        immutabilityDays: this.backupBucket.immutabilityDays,
+        secondaryRegion: backup.secondaryRegion,
+        identity: {
+          serviceAccount: BASELINE_SERVICE_ACCOUNTS.velero,
+          serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': this.backupBucket.veleroServiceAccount.email },
+          podLabels: {},
+        },
+      },
     };
   }
 }

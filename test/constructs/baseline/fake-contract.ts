@@ -34,6 +34,12 @@ export function fakeContract(cloud: CloudProvider): ClusterContract {
             serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111111111111:role/test-lbc' },
             podLabels: {},
           },
+        },        backup: {
+          provider: 'aws',
+          bucket: 'test-cluster-velero-111111111111',
+          config: { region: 'eu-west-1', kmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/backup' },
+          immutabilityDays: 0,
+          identity: { serviceAccount: BASELINE_SERVICE_ACCOUNTS.velero, serviceAccountAnnotations: {}, podLabels: {} },
         },
       };
     case 'azure':
@@ -53,7 +59,17 @@ export function fakeContract(cloud: CloudProvider): ClusterContract {
           },
         },
         ingressWaf: { kind: 'azure-application-gateway-waf', id: '/subscriptions/x/wafpolicy', ingressAnnotations: {} },
-        controllerIdentities: {},
+        controllerIdentities: {},        backup: {
+          provider: 'azure',
+          bucket: 'velero',
+          config: { resourceGroup: 'rg-test', storageAccount: 'sttestbkp', subscriptionId: '22222222-2222-4222-8222-222222222222', useAAD: 'true' },
+          immutabilityDays: 0,
+          identity: {
+            serviceAccount: BASELINE_SERVICE_ACCOUNTS.velero,
+            serviceAccountAnnotations: { 'azure.workload.identity/client-id': '33333333-3333-4333-8333-333333333333' },
+            podLabels: { 'azure.workload.identity/use': 'true' },
+          },
+        },
       };
     case 'gcp':
       return {
@@ -72,7 +88,17 @@ export function fakeContract(cloud: CloudProvider): ClusterContract {
           },
         },
         ingressWaf: { kind: 'gcp-cloud-armor', id: 'test-waf', ingressAnnotations: {} },
-        controllerIdentities: {},
+        controllerIdentities: {},        backup: {
+          provider: 'gcp',
+          bucket: 'test-cluster-velero-test-project-01',
+          config: { serviceAccount: 'test-cluster-velero@test-project-01.iam.gserviceaccount.com' },
+          immutabilityDays: 0,
+          identity: {
+            serviceAccount: BASELINE_SERVICE_ACCOUNTS.velero,
+            serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': 'test-cluster-velero@test-project-01.iam.gserviceaccount.com' },
+            podLabels: {},
+          },
+        },
       };
   }
 }
