@@ -90,6 +90,21 @@ export const STANDINS: readonly StandIn[] = [
     value: 'standin-name',
     reason: 'a Key Vault, key ring or crypto key name from the platform stack',
   },
+  {
+    pattern: /^data\.terraform_remote_state\.[^.]+\.outputs\.cross-stack-output-aws_s3_bucket[A-Za-z0-9_-]*_[0-9A-F]{8}bucket$/,
+    value: 'standin-velero-111111111111',
+    reason: "Velero's S3 backup bucket name from the platform stack (a lowercase bucket name)",
+  },
+  {
+    pattern: /^data\.terraform_remote_state\.[^.]+\.outputs\.cross-stack-output-aws_kms_key[A-Za-z0-9_-]*_[0-9A-F]{8}arn$/,
+    value: 'arn:aws:kms:eu-west-1:111111111111:key/0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d',
+    reason: "the ARN of Velero's backup key from the platform stack (the BackupStorageLocation's kmsKeyId)",
+  },
+  {
+    pattern: /^data\.terraform_remote_state\.[^.]+\.outputs\.cross-stack-output-dataazurerm_client_config[A-Za-z0-9_-]*_[0-9A-F]{8}subscription_id$/,
+    value: '0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5e',
+    reason: 'the Azure subscription id from the platform stack (a UUID; the BackupStorageLocation names it)',
+  },
 ];
 
 /** Replaces every `${...}` in a string with its stand-in; throws naming any expression without one. */

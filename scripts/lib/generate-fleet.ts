@@ -34,6 +34,8 @@ function aws(i: number, name: string, tier: (typeof TIERS)[number]): Record<stri
     cloud: 'aws',
     name,
     tier,
+    // The prod tier keeps a copy of every backup in a second region (docs/backups.md).
+    ...(tier === 'prod' ? { backup: { secondaryRegion: 'eu-central-1' } } : {}),
     accountId: account,
     availabilityZones: zones.map((z) => `eu-west-1${z}`),
     allowedRegistries: [registry],
@@ -89,6 +91,8 @@ function gcp(i: number, name: string, tier: (typeof TIERS)[number]): Record<stri
     cloud: 'gcp',
     name,
     tier,
+    // The prod tier keeps a copy of every backup in a second region (docs/backups.md).
+    ...(tier === 'prod' ? { backup: { secondaryRegion: 'europe-west1' } } : {}),
     projectId: project,
     allowedRegistries: [`europe-west2-docker.pkg.dev/${project}`],
     platformImageMirror: `europe-west2-docker.pkg.dev/${project}/platform-mirror-${name}`,

@@ -10,7 +10,7 @@ import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import type { EnvironmentConfig } from '../config/schema';
+import { backupSettings, type EnvironmentConfig } from '../config/schema';
 import type { ClusterContract } from '../constructs/contract';
 import { SecurityBaseline, type SecurityBaselineConstructProps } from '../constructs/baseline/security-baseline';
 import { configureBackend } from './common';
@@ -31,6 +31,8 @@ export function baselineProps(config: EnvironmentConfig, cluster: ClusterContrac
     awsLoadBalancerController: cluster.cloud === 'aws' ? { vpcId: cluster.networkId, region: cluster.region } : undefined,
     // Development clusters carry no production load: smaller requests, same controls and replicas.
     sizing: config.tier === 'dev' ? 'minimal' : 'production',
+    // Velero's schedules: the tier's retention (docs/backups.md).
+    backup: { dailyRetentionDays: backupSettings(config).dailyRetentionDays, restrictedRetentionHours: backupSettings(config).restrictedRetentionHours },
   };
 }
 

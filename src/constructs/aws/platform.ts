@@ -16,7 +16,7 @@ import {
   SECURITY_POOL_PLACEMENT,
   type ServiceAccountRef,
 } from '../contract';
-import { CHART_IMAGES, UPSTREAM_IMAGES } from '../baseline/images';
+import { CHART_IMAGES, UPSTREAM_IMAGES, runsOn } from '../baseline/images';
 import { ADDON_SERVICE_ACCOUNTS, ClusterAddons } from './addons';
 import { Cluster, type PublicEndpointAccess } from './cluster';
 import {
@@ -124,13 +124,13 @@ export interface AwsBackupProps {
 }
 
 /**
- * Every upstream repository path the baseline's charts pull from (all charts,
- * the EKS-only AWS Load Balancer Controller included), once each, from the
+ * Every upstream repository path the baseline's charts pull from on EKS (all charts,
+ * the EKS-only AWS Load Balancer Controller included, other clouds' Velero plugins not), once each, from the
  * same image list the baseline renders its values from: the mirror's
  * repositories and the baseline's image references cannot diverge.
  */
 export function mirroredRepositoryPaths(): string[] {
-  return [...new Set(Object.values(CHART_IMAGES).flatMap((names) => names.map((n) => UPSTREAM_IMAGES[n].repository)))];
+  return [...new Set(Object.values(CHART_IMAGES).flatMap((names) => names.filter((n) => runsOn(n, 'aws')).map((n) => UPSTREAM_IMAGES[n].repository)))];
 }
 
 /** ELB security policy for ingress listeners: TLS 1.3 and 1.2 with restricted ciphers. */

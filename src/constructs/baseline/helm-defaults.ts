@@ -29,6 +29,7 @@ export const HELM_REPOSITORIES = {
   grafanaCommunity: 'https://grafana-community.github.io/helm-charts',
   eks: 'https://aws.github.io/eks-charts',
   jetstack: 'https://charts.jetstack.io',
+  vmwareTanzu: 'https://vmware-tanzu.github.io/helm-charts',
 } as const;
 
 /**
@@ -55,6 +56,8 @@ export const BASELINE_CHARTS = {
   // The project's own chart (charts/platform-pki), shipped with the stack as an asset: no repository.
   // Equal to its Chart.yaml version (a test asserts it).
   platformPki: { chart: 'platform-pki', version: '0.1.0' },
+  // Velero 1.18.1: backups of every namespace and CSI volume snapshots (velero.ts, docs/backups.md).
+  velero: { chart: 'velero', repository: HELM_REPOSITORIES.vmwareTanzu, version: '12.1.0' },
 } as const satisfies Record<string, ChartRef>;
 
 export type BaselineComponent = keyof typeof BASELINE_CHARTS;
@@ -115,6 +118,8 @@ export const BASELINE_NAMESPACE_CLASSIFICATION: Readonly<Record<string, DataClas
   [BASELINE_NAMESPACES.vault]: 'restricted',
   // The root CA key pair of the in-cluster CA.
   [BASELINE_NAMESPACES.certManager]: 'restricted',
+  // Velero reads every object of the cluster, Secrets of restricted namespaces included, to back it up.
+  [BASELINE_NAMESPACES.velero]: 'restricted',
   // Security events: command lines, file paths and connections of every workload.
   [BASELINE_NAMESPACES.falco]: 'confidential',
   // Repository credentials and every manifest the platform syncs.

@@ -8,6 +8,7 @@
  * would derive them from its appVersion, so this list is exactly what runs.
  */
 import type { BaselineComponent, HelmValues } from './helm-defaults';
+import type { CloudProvider } from '../contract';
 
 /** An image as published upstream. */
 export interface UpstreamImage {
@@ -63,6 +64,12 @@ export const UPSTREAM_IMAGES = {
   certManagerStartupapicheck: { registry: 'quay.io', repository: 'jetstack/cert-manager-startupapicheck', tag: 'v1.21.1' },
   // Run only for an ACME HTTP-01 challenge (none is configured); the controller is always given its reference.
   certManagerAcmesolver: { registry: 'quay.io', repository: 'jetstack/cert-manager-acmesolver', tag: 'v1.21.1' },
+  // velero 12.1.0 (appVersion 1.18.1); the object-store plugins v1.14.x are the line paired with Velero 1.18
+  // (init containers that copy the plugin binary into the server pod). One per cloud; the mirror holds all three.
+  velero: { registry: 'docker.io', repository: 'velero/velero', tag: 'v1.18.1' },
+  veleroPluginAws: { registry: 'docker.io', repository: 'velero/velero-plugin-for-aws', tag: 'v1.14.0' },
+  veleroPluginAzure: { registry: 'docker.io', repository: 'velero/velero-plugin-for-microsoft-azure', tag: 'v1.14.0' },
+  veleroPluginGcp: { registry: 'docker.io', repository: 'velero/velero-plugin-for-gcp', tag: 'v1.14.4' },
 } as const satisfies Record<string, UpstreamImage>;
 
 export type ImageName = keyof typeof UPSTREAM_IMAGES;
@@ -83,7 +90,24 @@ export const CHART_IMAGES: Readonly<Record<BaselineComponent, readonly ImageName
   awsLoadBalancerController: ['awsLoadBalancerController'],
   certManager: ['certManagerController', 'certManagerWebhook', 'certManagerCainjector', 'certManagerStartupapicheck', 'certManagerAcmesolver'],
   platformPki: [],
+  velero: ['velero', 'veleroPluginAws', 'veleroPluginAzure', 'veleroPluginGcp'],
 };
+
+/**
+ * Images only one cloud's clusters run: Velero's object-store plugin of that cloud. They are listed
+ * (and mirrored) for that cloud only.
+ */
+export const CLOUD_ONLY_IMAGES: Readonly<Partial<Record<ImageName, CloudProvider>>> = {
+  veleroPluginAws: 'aws',
+  veleroPluginAzure: 'azure',
+  veleroPluginGcp: 'gcp',
+};
+
+/** Whether a cluster on `cloud` runs this image (every image but another cloud's CLOUD_ONLY_IMAGES). */
+export function runsOn(name: ImageName, cloud: CloudProvider): boolean {
+  const only = CLOUD_ONLY_IMAGES[name];
+  return only === undefined || only === cloud;
+}
 
 /** One image the baseline runs: where it is published and where the cluster pulls it from. */
 export interface BaselineImage {
@@ -119,13 +143,13 @@ export function mirrorRepositoryValues(imageMirror: string, name: ImageName): He
   return { repository: mirrorRepository(imageMirror, name), tag: UPSTREAM_IMAGES[name].tag };
 }
 
-/** The images of these charts, deduplicated (first chart that runs an image wins), in mirror form. */
-export function imagesOf(components: readonly BaselineComponent[], imageMirror: string): BaselineImage[] {
+/** The images of these charts on `cloud`, deduplicated (first chart that runs an image wins), in mirror form. */
+export function imagesOf(components: readonly BaselineComponent[], imageMirror: string, cloud: CloudProvider): BaselineImage[] {
   const seen = new Set<ImageName>();
   const out: BaselineImage[] = [];
   for (const component of components) {
     for (const name of CHART_IMAGES[component]) {
-      if (seen.has(name)) continue;
+      if (seen.has(name) || !runsOn(name, cloud)) continue;
       seen.add(name);
       out.push({ component, source: upstreamReference(UPSTREAM_IMAGES[name]), mirror: mirrorReference(imageMirror, name) });
     }

@@ -44,7 +44,15 @@ export function kyvernoValues(settings: BaselineSettings): HelmValues {
       ...controller(KYVERNO_ADMISSION_REPLICAS),
       // Kyverno also refuses a synchronized generate policy unless the admission controller may read
       // the generated kind (policies/generate-default-deny-authorizationpolicy; found by npm run verify:live).
-      rbac: { clusterRole: { extraResources: [{ apiGroups: ['security.istio.io'], resources: ['authorizationpolicies'], verbs: ['get', 'list'] }] } },
+      rbac: {
+        clusterRole: {
+          extraResources: [
+            { apiGroups: ['security.istio.io'], resources: ['authorizationpolicies'], verbs: ['get', 'list'] },
+            // policies/generate-velero-restricted-schedule generates Velero Schedules.
+            { apiGroups: ['velero.io'], resources: ['schedules'], verbs: ['get', 'list'] },
+          ],
+        },
+      },
       initContainer: { image: mirrorImageValues(mirror, 'kyvernoPre'), resources: resources('kyvernoAdmissionInit') },
       // Three replicas: admission survives a node loss during a rolling update.
       container: { image: mirrorImageValues(mirror, 'kyverno'), resources: resources('kyvernoAdmission') },
@@ -58,7 +66,11 @@ export function kyvernoValues(settings: BaselineSettings): HelmValues {
       // controller lacks these verbs on the generated kind (the chart grants NetworkPolicies only).
       rbac: {
         clusterRole: {
-          extraResources: [{ apiGroups: ['security.istio.io'], resources: ['authorizationpolicies'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] }],
+          extraResources: [
+            { apiGroups: ['security.istio.io'], resources: ['authorizationpolicies'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+            // policies/generate-velero-restricted-schedule: one hourly Schedule per restricted namespace, in velero.
+            { apiGroups: ['velero.io'], resources: ['schedules'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+          ],
         },
       },
     },

@@ -9,6 +9,7 @@ import type { Release } from '@cdktf/provider-helm/lib/release';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { BASELINE_CHARTS, BASELINE_OBJECT_LABELS, baselineRelease, type HelmValues } from './helm-defaults';
 import { platformApplication } from './argocd';
+import { veleroTtl } from './velero';
 import { BASELINE_NAMESPACES, KUBE_PROMETHEUS_RELEASE, type BaselineSettings } from './settings';
 
 /** Read by policies/restrict-image-registries and policies/verify-image-signatures (Kyverno context). */
@@ -24,7 +25,11 @@ export function allowedRegistryPatterns(registries: readonly string[]): string {
 }
 
 export function policyConfigData(settings: BaselineSettings): Record<string, string> {
-  const data: Record<string, string> = { allowedRegistries: allowedRegistryPatterns(settings.allowedRegistries) };
+  const data: Record<string, string> = {
+    allowedRegistries: allowedRegistryPatterns(settings.allowedRegistries),
+    // TTL of the hourly backups policies/generate-velero-restricted-schedule generates (Velero's duration format).
+    backupRestrictedTtl: veleroTtl(settings.backup.restrictedRetentionHours),
+  };
   if (settings.cosignPublicKey !== undefined) data.cosignPublicKey = settings.cosignPublicKey.trim() + '\n';
   return data;
 }

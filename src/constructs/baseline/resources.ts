@@ -85,6 +85,11 @@ export const CONTAINER_SIZES = {
   loki: { production: size('500m', '1Gi', '3Gi'), minimal: size('100m', '256Mi', '1Gi') },
   // Tempo's single binary keeps live traces in memory until a block is cut and flushed to disk.
   tempo: { production: size('250m', '512Mi', '2Gi'), minimal: size('50m', '128Mi', '1Gi') },
+  // Velero walks every object of the cluster during a backup and holds the running backup's item list
+  // in memory (upstream's example: 500m/128Mi with a 512Mi limit, too tight for a production cluster's
+  // object count); the plugin init containers only copy one binary each.
+  velero: { production: size('250m', '256Mi', '1Gi'), minimal: size('50m', '128Mi', '512Mi') },
+  veleroPlugin: { production: size('10m', '32Mi', '128Mi'), minimal: size('10m', '32Mi', '128Mi') },
 } as const satisfies Record<string, Sizes>;
 
 export type ContainerName = keyof typeof CONTAINER_SIZES;

@@ -2,13 +2,15 @@
  * The security baseline every cluster gets, identical on EKS, AKS and GKE:
  * Kyverno (admission policies), Istio (mTLS mesh, egress allow-list), Vault
  * (secrets, KMS auto-unseal), cert-manager and the platform PKI (Vault's
- * certificate), Falco (runtime detection), Argo CD (GitOps) and the
- * observability stack, all as pinned Helm releases. It consumes only the
+ * certificate), Falco (runtime detection), Argo CD (GitOps), Velero
+ * (backups) and the observability stack, all as pinned Helm releases. It consumes only the
  * cloud-neutral ClusterContract; docs/baseline.md explains each control.
  */
+import { dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
+import type { CloudProvider } from '../contract';
 import { ClusterAdminAccess } from './admin-access';
 import { ArgoCd, argoCdAppsValues, argoCdValues } from './argocd';
 import { AwsLoadBalancerController, awsLoadBalancerControllerValues } from './aws-load-balancer-controller';
@@ -30,8 +32,9 @@ import {
   type SecurityBaselineProps,
 } from './settings';
 import { VAULT_RELEASE, Vault, vaultValues } from './vault';
+import { VELERO_RELEASE, Velero, veleroValues } from './velero';
 
-export type { SecurityBaselineProps, SecurityBaselineConstructProps, GitOpsSource, AwsLoadBalancerControllerProps, CertificateIssuerRef } from './settings';
+export type { SecurityBaselineProps, SecurityBaselineConstructProps, GitOpsSource, AwsLoadBalancerControllerProps, CertificateIssuerRef, BackupScheduleProps } from './settings';
 export type { BaselineImage } from './images';
 
 /** One Helm release of the baseline as data: what the values check (scripts/check-helm-values.ts) reads. */
@@ -58,7 +61,8 @@ export type BaselineReleaseKey =
   | 'tempo'
   | 'awsLoadBalancerController'
   | 'certManager'
-  | 'platformPki';
+  | 'platformPki'
+  | 'velero';
 
 function entry(component: BaselineReleaseKey, chart: BaselineComponent, releaseName: string, namespace: string, values: HelmValues): BaselineChartValues {
   return { component, ...BASELINE_CHARTS[chart], releaseName, namespace, values };
@@ -81,6 +85,7 @@ function chartValues(settings: BaselineSettings): BaselineChartValues[] {
     entry('policyApplications', 'argoCdApps', 'platform-policies', ns.argoCd, policyApplicationsValues(settings)),
     entry('certManager', 'certManager', CERT_MANAGER_RELEASE, ns.certManager, certManagerValues(settings)),
     entry('platformPki', 'platformPki', PKI_RELEASE, ns.certManager, platformPkiValues(settings)),
+    entry('velero', 'velero', VELERO_RELEASE, ns.velero, veleroValues(settings)),
   ];
   if (settings.awsLoadBalancerController) {
     list.push(
@@ -108,13 +113,13 @@ export function baselineChartValues(props: SecurityBaselineProps): BaselineChart
  */
 export function baselineImages(props: SecurityBaselineProps): BaselineImage[] {
   const settings = resolveBaselineSettings(props);
-  return chartImages(chartValues(settings), settings.imageMirror);
+  return chartImages(chartValues(settings), settings.imageMirror, settings.cluster.cloud);
 }
 
 /** The images these releases run, once each (policyApplications is a second argocd-apps release). */
-function chartImages(charts: readonly BaselineChartValues[], imageMirror: string): BaselineImage[] {
+function chartImages(charts: readonly BaselineChartValues[], imageMirror: string, cloud: CloudProvider): BaselineImage[] {
   const components = charts.map((c): BaselineComponent => (c.component === 'policyApplications' ? 'argoCdApps' : c.component));
-  return imagesOf([...new Set(components)], imageMirror);
+  return imagesOf([...new Set(components)], imageMirror, cloud);
 }
 
 /**
@@ -141,6 +146,8 @@ export class SecurityBaseline extends Construct {
   readonly certManager: CertManager;
   readonly falco: Falco;
   readonly argoCd: ArgoCd;
+  /** Velero: scheduled backups into the platform's backup bucket, CSI volume snapshots, alerting rules. */
+  readonly velero: Velero;
   readonly observability: Observability;
   readonly policies: Policies;
   /** RBAC cluster-admin bindings for cluster.clusterAdminGroups (GKE). */
@@ -160,8 +167,12 @@ export class SecurityBaseline extends Construct {
     this.vault = new Vault(this, 'vault', { settings, monitoringCrds, certManager: this.certManager.release, pkiChartPath: props.pkiChartPath });
     this.falco = new Falco(this, 'falco', { imageMirror: settings.imageMirror, sizing: settings.sizing, monitoringCrds });
     this.argoCd = new ArgoCd(this, 'argocd', { settings, monitoringCrds });
+    this.velero = new Velero(this, 'velero', { settings, monitoringCrds });
     // Kyverno before its policies; the AppProject before the Applications that use it.
     this.policies = new Policies(this, 'policies', { settings, kyverno: this.kyverno.release, argoCdApps: this.argoCd.apps });
+    // Velero's CRDs before the policies: Kyverno refuses a generate policy (generate-velero-restricted-schedule)
+    // for a kind the API server does not serve yet.
+    this.policies.applications.dependsOn = [...(this.policies.applications.dependsOn ?? []), dependable(this.velero.release)];
 
     const releases: Partial<Record<BaselineReleaseKey, Release>> = {
       kubePrometheusStack: this.observability.kubePrometheusStack,
@@ -178,6 +189,7 @@ export class SecurityBaseline extends Construct {
       argoCd: this.argoCd.release,
       argoCdApps: this.argoCd.apps,
       policyApplications: this.policies.applications,
+      velero: this.velero.release,
     };
     if (settings.awsLoadBalancerController) {
       releases.awsLoadBalancerController = new AwsLoadBalancerController(this, 'aws-load-balancer-controller', {
@@ -189,7 +201,7 @@ export class SecurityBaseline extends Construct {
     this.releases = releases;
     this.adminAccess = new ClusterAdminAccess(this, 'admin-access', { groups: props.cluster.clusterAdminGroups });
     this.charts = chartValues(settings);
-    this.images = chartImages(this.charts, settings.imageMirror);
+    this.images = chartImages(this.charts, settings.imageMirror, settings.cluster.cloud);
     this.chartVersions = Object.fromEntries(this.charts.map((c) => [c.component, c.version]));
     this.policyConfig = this.policies.configMap;
     this.ingressAnnotations = props.cluster.ingressWaf.ingressAnnotations;

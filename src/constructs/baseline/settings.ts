@@ -110,6 +110,26 @@ export interface SecurityBaselineProps {
    * @default 'production'
    */
   readonly sizing?: BaselineSizing;
+  /**
+   * Velero's schedules (docs/backups.md): retention of the daily full backup and of the hourly
+   * backups of namespaces labelled `data-classification: restricted`.
+   * @default - the prod tier's: 35 days daily, 168 hours hourly
+   */
+  readonly backup?: BackupScheduleProps;
+}
+
+/** Retention of Velero's scheduled backups. */
+export interface BackupScheduleProps {
+  /**
+   * Days a daily full backup is kept (1-3650).
+   * @default 35
+   */
+  readonly dailyRetentionDays?: number;
+  /**
+   * Hours an hourly backup of a restricted namespace is kept (2-8760, at most dailyRetentionDays * 24).
+   * @default 168
+   */
+  readonly restrictedRetentionHours?: number;
 }
 
 /** The SecurityBaseline construct's props: the baseline's settings plus the charts it ships with the stack. */
@@ -139,6 +159,7 @@ export interface BaselineSettings {
   readonly vaultCertificateIssuer?: Required<CertificateIssuerRef>;
   readonly awsLoadBalancerController?: AwsLoadBalancerControllerProps;
   readonly sizing: BaselineSizing;
+  readonly backup: Required<BackupScheduleProps>;
 }
 
 /** Namespaces and release names: other components (platform chart, policies) refer to them. */
@@ -154,6 +175,8 @@ export const BASELINE_NAMESPACES = {
   falco: 'falco',
   argoCd: 'argocd',
   monitoring: 'monitoring',
+  /** Velero: its schedules, backups and restores (a namespace of its own: it runs as cluster-admin). */
+  velero: 'velero',
 } as const;
 
 /** Name of the kube-prometheus-stack release: its Prometheus selects `release: <this>` rules. */
@@ -300,6 +323,8 @@ export function resolveBaselineSettings(props: SecurityBaselineProps): BaselineS
     throw new Error(`sizing must be 'production' or 'minimal', got ${JSON.stringify(sizing)}`);
   }
 
+  const backup = resolveBackup(props.backup, cluster);
+
   return {
     cluster,
     allowedRegistries,
@@ -314,5 +339,33 @@ export function resolveBaselineSettings(props: SecurityBaselineProps): BaselineS
     vaultCertificateIssuer,
     awsLoadBalancerController: props.awsLoadBalancerController,
     sizing,
+    backup,
   };
+}
+
+/** Velero's retention with its defaults, validated against itself and against the bucket's write-once window. */
+function resolveBackup(props: BackupScheduleProps | undefined, cluster: ClusterContract): Required<BackupScheduleProps> {
+  const dailyRetentionDays = props?.dailyRetentionDays ?? 35;
+  const restrictedRetentionHours = props?.restrictedRetentionHours ?? 168;
+  if (known(dailyRetentionDays) && (!Number.isInteger(dailyRetentionDays) || dailyRetentionDays < 1 || dailyRetentionDays > 3650)) {
+    throw new Error(`backup.dailyRetentionDays must be a whole number of days between 1 and 3650, got ${dailyRetentionDays}`);
+  }
+  if (known(restrictedRetentionHours) && (!Number.isInteger(restrictedRetentionHours) || restrictedRetentionHours < 2 || restrictedRetentionHours > 8760)) {
+    throw new Error(`backup.restrictedRetentionHours must be a whole number of hours between 2 and 8760, got ${restrictedRetentionHours}`);
+  }
+  if (known(dailyRetentionDays) && known(restrictedRetentionHours) && restrictedRetentionHours > dailyRetentionDays * 24) {
+    throw new Error(`backup.restrictedRetentionHours must be at most dailyRetentionDays * 24 (${dailyRetentionDays * 24}), got ${restrictedRetentionHours}`);
+  }
+  const lockDays = cluster.backup.immutabilityDays;
+  // A write-once object that outlives its backup's TTL cannot be expired by Velero (its deletes fail and the backup hangs in Deleting).
+  if (known(lockDays) && known(restrictedRetentionHours) && lockDays * 24 > restrictedRetentionHours) {
+    throw new Error(
+      `backup.restrictedRetentionHours must be at least the bucket's write-once window (cluster.backup.immutabilityDays ${lockDays} days = ${lockDays * 24} hours), got ${restrictedRetentionHours}`,
+    );
+  }
+  const expectedProvider = cluster.cloud;
+  if (known(cluster.backup.provider) && cluster.backup.provider !== expectedProvider) {
+    throw new Error(`cluster.backup.provider must be ${expectedProvider} on ${cluster.cloud}, got ${JSON.stringify(cluster.backup.provider)}`);
+  }
+  return { dailyRetentionDays, restrictedRetentionHours };
 }

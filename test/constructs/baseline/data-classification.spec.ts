@@ -63,7 +63,12 @@ describe('Kyverno may keep the generated default-deny AuthorizationPolicy', () =
   it('lets the background controller create, update and delete AuthorizationPolicies, and the admission controller read them', () => {
     expect(values.backgroundController.rbac.clusterRole.extraResources).toEqual([
       { apiGroups: ['security.istio.io'], resources: ['authorizationpolicies'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+      // policies/generate-velero-restricted-schedule: the hourly Schedules of restricted namespaces.
+      { apiGroups: ['velero.io'], resources: ['schedules'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
     ]);
-    expect(values.admissionController.rbac.clusterRole.extraResources).toEqual([{ apiGroups: ['security.istio.io'], resources: ['authorizationpolicies'], verbs: ['get', 'list'] }]);
+    expect(values.admissionController.rbac.clusterRole.extraResources).toEqual([
+      { apiGroups: ['security.istio.io'], resources: ['authorizationpolicies'], verbs: ['get', 'list'] },
+      { apiGroups: ['velero.io'], resources: ['schedules'], verbs: ['get', 'list'] },
+    ]);
   });
 });

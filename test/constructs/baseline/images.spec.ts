@@ -85,7 +85,7 @@ describe.each(['aws', 'azure', 'gcp'] as const)('baseline images on %s', (cloud)
 
   it('sets images on every release that runs one (the walk is not vacuous)', () => {
     const withImages = new Set(found.map((f) => f.release));
-    const expected = ['kyverno', 'istio-cni', 'istiod', 'vault', 'cert-manager', 'falco', 'argo-cd', 'kube-prometheus-stack', 'loki', 'tempo'];
+    const expected = ['kyverno', 'istio-cni', 'istiod', 'vault', 'cert-manager', 'falco', 'argo-cd', 'kube-prometheus-stack', 'loki', 'tempo', 'velero'];
     if (cloud === 'aws') expected.push('aws-load-balancer-controller');
     expect([...withImages].sort()).toEqual(expected.sort());
     // argocd-apps renders Argo CD objects only; istio base renders CRDs and webhooks only.
@@ -135,7 +135,15 @@ describe('baselineImages', () => {
     expect(aws).toContainEqual({ component: 'falco', source: 'docker.io/falcosecurity/falco:0.44.1', mirror: `${MIRROR}/falcosecurity/falco:0.44.1` });
     expect(aws).toContainEqual({ component: 'argoCd', source: 'quay.io/argoproj/argocd:v3.4.4', mirror: `${MIRROR}/argoproj/argocd:v3.4.4` });
     expect(aws.map((i) => i.source)).toContain('public.ecr.aws/eks/aws-load-balancer-controller:v2.14.0');
-    expect(aws).toHaveLength(Object.keys(UPSTREAM_IMAGES).length);
+    // Every image but the other two clouds' Velero plugins.
+    expect(aws).toHaveLength(Object.keys(UPSTREAM_IMAGES).length - 2);
+  });
+
+  it("lists only the cluster's own cloud's Velero plugin", () => {
+    const plugins = (list: typeof aws) => list.filter((i) => i.source.includes('velero-plugin-for-')).map((i) => i.source);
+    expect(plugins(aws)).toEqual(['docker.io/velero/velero-plugin-for-aws:v1.14.0']);
+    expect(plugins(gcp)).toEqual(['docker.io/velero/velero-plugin-for-gcp:v1.14.4']);
+    expect(plugins(baselineImages(props('azure')))).toEqual(['docker.io/velero/velero-plugin-for-microsoft-azure:v1.14.0']);
   });
 
   it('lists the aws load balancer controller only where it is installed', () => {

@@ -249,7 +249,11 @@ describe('SecurityBaseline on aws (with the AWS Load Balancer Controller)', () =
   it('writes platform-policy-config in the format the restrict-image-registries policy matches', () => {
     const cm = Object.values(s.resources.kubernetes_config_map_v1 as Json)[0] as Json;
     expect(cm.metadata).toMatchObject({ name: 'platform-policy-config', namespace: 'kyverno' });
-    expect(cm.data).toEqual({ allowedRegistries: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/* | registry.example.com/platform/*' });
+    expect(cm.data).toEqual({
+      allowedRegistries: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/* | registry.example.com/platform/*',
+      // The hourly restricted backups' TTL for policies/generate-velero-restricted-schedule (default 168 hours).
+      backupRestrictedTtl: '168h0m0s',
+    });
   });
 
   it('syncs policies/ (policy files only) and charts/platform-baseline after kyverno, the project and the config', () => {
@@ -345,7 +349,7 @@ describe('SecurityBaseline on azure', () => {
   it('exposes releases by component and the chart version map', () => {
     expect(baseline.chartVersions).toMatchObject({ kyverno: '3.9.0', istiod: '1.30.3', vault: '0.34.1', falco: '9.1.0', argoCd: '10.1.1', kubePrometheusStack: '88.5.3', loki: '18.11.0', tempo: '2.2.4' });
     expect(Object.keys(baseline.releases).sort()).toEqual(
-      ['argoCd', 'argoCdApps', 'certManager', 'falco', 'istioBase', 'istioCni', 'istiod', 'kubePrometheusStack', 'kyverno', 'loki', 'platformPki', 'policyApplications', 'tempo', 'vault'].sort(),
+      ['argoCd', 'argoCdApps', 'certManager', 'falco', 'istioBase', 'istioCni', 'istiod', 'kubePrometheusStack', 'kyverno', 'loki', 'platformPki', 'policyApplications', 'tempo', 'vault', 'velero'].sort(),
     );
     expect(baseline.ingressAnnotations).toEqual({});
   });
