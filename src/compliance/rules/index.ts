@@ -17,6 +17,7 @@ import { nodeImdsv2 } from './aws/node-imdsv2';
 import { nodeNoPublicAccess } from './aws/node-no-public-access';
 import { s3AccessLogging } from './aws/s3-access-logging';
 import { s3BucketProtection } from './aws/s3-bucket-protection';
+import { s3ObjectLockCompliance } from './aws/s3-object-lock-compliance';
 import { stateEncryption } from './aws/state-encryption';
 import { vpcFlowLogs } from './aws/vpc-flow-logs';
 import { wafLogging } from './aws/waf-logging';
@@ -36,6 +37,7 @@ import { azureStateEncryption } from './azure/state-encryption';
 import { azureStorageBlobAudit } from './azure/storage-blob-audit';
 import { azureStorageNetwork } from './azure/storage-network';
 import { azureStorageProtection } from './azure/storage-protection';
+import { azureStorageImmutabilityLocked } from './azure/storage-immutability-locked';
 import { azureWafLogging } from './azure/waf-logging';
 import { gcpCloudArmor } from './gcp/cloud-armor';
 import { gkeAuditLogging } from './gcp/gke-audit-logging';
@@ -52,6 +54,7 @@ import { gcpSslPolicyTls } from './gcp/ssl-policy-tls';
 import { gcpStateEncryption } from './gcp/state-encryption';
 import { gcpStorageAccessAudit } from './gcp/storage-access-audit';
 import { gcpStorageBucketProtection } from './gcp/storage-bucket-protection';
+import { gcpStorageRetentionLocked } from './gcp/storage-retention-locked';
 import { gcpSubnetFlowLogs } from './gcp/subnet-flow-logs';
 
 export const AWS_RULES: readonly Rule[] = [
@@ -70,6 +73,7 @@ export const AWS_RULES: readonly Rule[] = [
   lbTls,
   stateEncryption,
   s3BucketProtection,
+  s3ObjectLockCompliance,
   s3AccessLogging,
 ];
 
@@ -90,6 +94,7 @@ export const AZURE_RULES: readonly Rule[] = [
   azureStateEncryption,
   azureStorageNetwork,
   azureStorageProtection,
+  azureStorageImmutabilityLocked,
   azureStorageBlobAudit,
 ];
 
@@ -108,6 +113,7 @@ export const GCP_RULES: readonly Rule[] = [
   gcpSslPolicyTls,
   gcpStateEncryption,
   gcpStorageBucketProtection,
+  gcpStorageRetentionLocked,
   gcpStorageAccessAudit,
   gcpProjectImpersonationRoles,
 ];

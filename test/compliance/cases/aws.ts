@@ -14,12 +14,18 @@ import { s3BucketProtection } from '../../../src/compliance/rules/aws/s3-bucket-
 import { stateEncryption } from '../../../src/compliance/rules/aws/state-encryption';
 import { vpcFlowLogs } from '../../../src/compliance/rules/aws/vpc-flow-logs';
 import { wafLogging } from '../../../src/compliance/rules/aws/waf-logging';
+import { s3ObjectLockCompliance } from '../../../src/compliance/rules/aws/s3-object-lock-compliance';
 import { ref, res, type ResourceCase, type StackCase } from './types';
 
 const KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1234';
 const cluster = res('aws_eks_cluster', 'cluster');
 
 export const AWS_RESOURCE_CASES: readonly ResourceCase[] = [
+  {
+    rule: s3ObjectLockCompliance,
+    compliant: [{ rule: { default_retention: { mode: 'COMPLIANCE', days: 7 } } }, { rule: { default_retention: { mode: 'COMPLIANCE', years: 1 } } }],
+    nonCompliant: [{}, { rule: { default_retention: { mode: 'GOVERNANCE', days: 7 } } }, { rule: { default_retention: { mode: 'COMPLIANCE', days: 0 } } }],
+  },
   {
     rule: eksPrivateEndpoint,
     compliant: [{ vpc_config: { endpoint_private_access: true, endpoint_public_access: false } }],

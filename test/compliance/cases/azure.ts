@@ -15,6 +15,7 @@ import { azureStorageBlobAudit } from '../../../src/compliance/rules/azure/stora
 import { azureStorageNetwork } from '../../../src/compliance/rules/azure/storage-network';
 import { azureStorageProtection } from '../../../src/compliance/rules/azure/storage-protection';
 import { azureWafLogging } from '../../../src/compliance/rules/azure/waf-logging';
+import { azureStorageImmutabilityLocked } from '../../../src/compliance/rules/azure/storage-immutability-locked';
 import { ref, res, type ResourceCase, type StackCase } from './types';
 
 const aks = res('azurerm_kubernetes_cluster', 'aks');
@@ -28,6 +29,16 @@ const protectedAccount = {
 };
 
 export const AZURE_RESOURCE_CASES: readonly ResourceCase[] = [
+  {
+    rule: azureStorageImmutabilityLocked,
+    compliant: [{ immutability_policy: { state: 'Locked', period_since_creation_in_days: 7, allow_protected_append_writes: false } }],
+    nonCompliant: [
+      { immutability_policy: { state: 'Unlocked', period_since_creation_in_days: 7 } },
+      { immutability_policy: { state: 'Disabled', period_since_creation_in_days: 7 } },
+      { immutability_policy: { state: 'Locked', period_since_creation_in_days: 0 } },
+    ],
+    notApplicable: [{}, { account_replication_type: 'GZRS' }],
+  },
   {
     rule: azureStorageProtection,
     compliant: [protectedAccount, { ...protectedAccount, blob_properties: [{ versioning_enabled: 'true', delete_retention_policy: [{ days: 7 }] }] }],

@@ -14,6 +14,7 @@ import { gcpStateEncryption } from '../../../src/compliance/rules/gcp/state-encr
 import { gcpStorageAccessAudit } from '../../../src/compliance/rules/gcp/storage-access-audit';
 import { gcpStorageBucketProtection } from '../../../src/compliance/rules/gcp/storage-bucket-protection';
 import { gcpSubnetFlowLogs } from '../../../src/compliance/rules/gcp/subnet-flow-logs';
+import { gcpStorageRetentionLocked } from '../../../src/compliance/rules/gcp/storage-retention-locked';
 import { ref, res, type ResourceCase, type StackCase } from './types';
 
 const KEY = ref('google_kms_crypto_key', 'nodes');
@@ -27,6 +28,18 @@ const protectedBucket = {
 };
 
 export const GCP_RESOURCE_CASES: readonly ResourceCase[] = [
+  {
+    rule: gcpStorageRetentionLocked,
+    compliant: [{ retention_policy: { is_locked: true, retention_period: 604_800 } }],
+    nonCompliant: [{ retention_policy: { is_locked: false, retention_period: 604_800 } }, { retention_policy: { retention_period: 604_800 } }, { retention_policy: { is_locked: true, retention_period: 60 } }],
+    notApplicable: [{}, protectedBucket],
+  },
+  {
+    rule: gcpStorageBucketProtection,
+    // Write-once instead of versioned (Cloud Storage allows no versioning next to a retention policy).
+    compliant: [{ ...protectedBucket, versioning: { enabled: false }, retention_policy: { is_locked: true, retention_period: 604_800 } }],
+    nonCompliant: [{ ...protectedBucket, versioning: { enabled: false }, retention_policy: { is_locked: false, retention_period: 604_800 } }],
+  },
   {
     rule: gcpStorageBucketProtection,
     compliant: [protectedBucket],
