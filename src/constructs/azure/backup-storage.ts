@@ -30,7 +30,9 @@ export interface BackupStorageProps {
   readonly name: string;
   /** Globally unique storage account name (3-24 lowercase letters and digits). */
   readonly storageAccountName: string;
+  /** Resource group of the account, its identities and private endpoint. */
   readonly resourceGroupName: string;
+  /** Azure region of the account (its GZRS copy is in the paired region). */
   readonly location: string;
   /** Customer-managed key of the account (RSA, wrapKey/unwrapKey); the versionless id follows rotations. */
   readonly encryptionKey: KeyRef;

@@ -35,6 +35,7 @@ const MULTI_REGIONS: ReadonlyArray<[prefix: string, storage: string, kms: string
 export interface BackupBucketProps {
   /** Cluster name (at most 22 characters): prefix of the bucket, key ring and service account. */
   readonly name: string;
+  /** GCP project ID of the bucket, key ring and service account. */
   readonly project: string;
   /** The cluster's region: the bucket's (first) region. */
   readonly region: string;
@@ -68,6 +69,10 @@ export interface BackupBucketProps {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Velero's CMEK backup bucket (versioned, or write-once under a locked retention policy; dual-region with a second region),
+ * its key ring and key, the Data Access audit config, and Velero's Google service account scoped to the bucket.
+ */
 export class BackupBucket extends Construct {
   readonly bucket: StorageBucket;
   readonly bucketName: string;
