@@ -66,9 +66,10 @@ describe.each([
     expect(all(json, 'aws_vpc_security_group_ingress_rule').map((r) => r.cidr_ipv4)).toEqual(config.adminCidrs);
   });
 
-  it('creates five rotating, undeletable customer-managed keys', () => {
+  it('creates the platform keys and the backup keys, each rotating and undeletable', () => {
     const keys = all(json, 'aws_kms_key');
-    expect(keys).toHaveLength(5);
+    // Five platform keys, the backup and backup-log keys, and in prod the same two in the replica's region.
+    expect(keys).toHaveLength(config.tier === 'prod' ? 9 : 7);
     for (const k of keys) {
       expect(k.enable_key_rotation).toBe(true);
       expect(k.lifecycle).toEqual({ prevent_destroy: true });
@@ -120,9 +121,9 @@ describe.each([
     expect(addons.coredns.depends_on).toHaveLength(2);
   });
 
-  it('binds Vault and the load balancer controller through standalone Pod Identity associations', () => {
+  it('binds Vault, the load balancer controller and Velero through standalone Pod Identity associations', () => {
     const associations = all(json, 'aws_eks_pod_identity_association').map((a) => `${a.namespace}/${a.service_account}`);
-    expect(associations.sort()).toEqual(['kube-system/aws-load-balancer-controller', 'vault/vault']);
+    expect(associations.sort()).toEqual(['kube-system/aws-load-balancer-controller', 'vault/vault', 'velero/velero']);
   });
 
   describe('VPC CNI and EBS CSI identities (CIS EKS 5.2.x)', () => {

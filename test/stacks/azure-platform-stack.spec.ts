@@ -175,9 +175,9 @@ describe.each([
     expect(one(json, 'azurerm_monitor_diagnostic_setting', 'key-vault').enabled_log).toEqual([{ category_group: 'audit' }]);
   });
 
-  it('creates five rotating HSM keys that no plan can destroy', () => {
+  it('creates six rotating HSM keys that no plan can destroy', () => {
     const keys = all(json, 'azurerm_key_vault_key');
-    expect(keys.map((k) => k.name).sort()).toEqual(['aks-etcd-kms', 'container-registry', 'flow-logs', 'node-disks', 'vault-unseal']);
+    expect(keys.map((k) => k.name).sort()).toEqual(['aks-etcd-kms', 'container-registry', 'flow-logs', 'node-disks', 'vault-unseal', 'velero-backups']);
     for (const key of keys) {
       expect(key.key_type).toBe('RSA-HSM');
       expect(key.lifecycle.prevent_destroy).toBe(true);
@@ -195,7 +195,7 @@ describe.each([
   });
 
   it('federates the vault service account and limits it to wrap/unwrap on the unseal key', () => {
-    const credential = one(json, 'azurerm_federated_identity_credential');
+    const credential = one(json, 'azurerm_federated_identity_credential', 'vault-identity');
     expect(credential.subject).toBe('system:serviceaccount:vault:vault');
     expect(credential.audience).toEqual(['api://AzureADTokenExchange']);
     expect(credential.issuer).toContain('.oidc_issuer_url');
@@ -232,15 +232,15 @@ describe.each([
     expect(flow.retention_policy).toEqual({ enabled: true, days: 365 });
     expect(flow.traffic_analytics.enabled).toBe(true);
     expect(flow.network_watcher_name).toBe(`NetworkWatcher_${config.location}`);
-    const storage = one(json, 'azurerm_storage_account');
+    const storage = one(json, 'azurerm_storage_account', 'flow-logs');
     expect(storage).toMatchObject({ min_tls_version: 'TLS1_2', shared_access_key_enabled: false, https_traffic_only_enabled: true, allow_nested_items_to_be_public: false });
     expect(storage.customer_managed_key.key_vault_key_id).toContain('platform_flow-log-key');
     expect(storage.network_rules.default_action).toBe('Deny');
     expect(storage.account_replication_type).toBe('GZRS');
     expect(one(json, 'azurerm_private_endpoint', 'flow-logs').private_service_connection.subresource_names).toEqual(['blob']);
     // PCI-DSS 10.3.2: reads, writes and deletes of the flow-log blobs go to the platform workspace.
-    const blobLogs = one(json, 'azurerm_monitor_diagnostic_setting', 'blob-diagnostics');
-    const [storageId] = Object.keys(json.resource.azurerm_storage_account as Json);
+    const blobLogs = one(json, 'azurerm_monitor_diagnostic_setting', 'flow-logs_blob-diagnostics');
+    const storageId = Object.keys(json.resource.azurerm_storage_account as Json).find((id) => id.includes('flow-logs'));
     expect(blobLogs.target_resource_id).toBe(`\${azurerm_storage_account.${storageId}.id}/blobServices/default`);
     expect(blobLogs.log_analytics_workspace_id).toContain('azurerm_log_analytics_workspace.platform_logs');
     expect(blobLogs.enabled_log).toEqual([{ category: 'StorageRead' }, { category: 'StorageWrite' }, { category: 'StorageDelete' }]);

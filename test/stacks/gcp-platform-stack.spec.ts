@@ -77,14 +77,14 @@ describe.each([
     expect(grant.member).toContain('@compute-system.iam.gserviceaccount.com');
   });
 
-  it('rotates all four keys every 90 days and prevents their destruction', () => {
+  it('rotates all five keys every 90 days and prevents their destruction', () => {
     const keys = all(json, 'google_kms_crypto_key');
-    expect(keys.map((k) => k.name).sort()).toEqual(['artifact-registry', 'gke-boot-disks', 'gke-secrets', 'vault-unseal']);
+    expect(keys.map((k) => k.name).sort()).toEqual(['artifact-registry', 'gke-boot-disks', 'gke-secrets', 'vault-unseal', 'velero-backups']);
     for (const key of keys) {
       expect(key.rotation_period).toBe('7776000s');
       expect(key.lifecycle.prevent_destroy).toBe(true);
     }
-    expect(one(json, 'google_kms_key_ring').name).toBe(`finplat-${env}`);
+    expect(one(json, 'google_kms_key_ring', 'platform_key-ring').name).toBe(`finplat-${env}`);
   });
 
   it('builds the app and security pools from config with labels and the security taint', () => {
@@ -131,7 +131,7 @@ describe.each([
   });
 
   it('binds the Vault identity to vault/vault and lets it use the unseal key only', () => {
-    const binding = one(json, 'google_service_account_iam_member');
+    const binding = one(json, 'google_service_account_iam_member', 'vault-workload-identity');
     expect(binding.member).toBe(`serviceAccount:${config.projectId}.svc.id.goog[vault/vault]`);
     expect(binding.role).toBe('roles/iam.workloadIdentityUser');
     const vaultGrants = all(json, 'google_kms_crypto_key_iam_member').filter((g) => String(g.member).includes('vault-identity'));
@@ -209,7 +209,9 @@ describe.each([
     const serviceRefs = Object.keys(json.resource.google_project_service as Json).map((id) => `google_project_service.${id}`);
     expect(serviceRefs).toHaveLength(PLATFORM_SERVICES.length);
     const dependents: Json[] = [
-      one(json, 'google_kms_key_ring'),
+      one(json, 'google_kms_key_ring', 'platform_key-ring'),
+      // Velero's backup key ring (its service account is among the service accounts below).
+      one(json, 'google_kms_key_ring', 'backup-storage'),
       one(json, 'google_compute_network'),
       one(json, 'google_binary_authorization_policy'),
       gke,
@@ -221,13 +223,13 @@ describe.each([
         .filter(([id]) => id.includes('admin-viewer'))
         .map(([, r]) => r as Json),
     ];
-    expect(dependents).toHaveLength(9 + config.adminPrincipals.length);
+    expect(dependents).toHaveLength(11 + config.adminPrincipals.length);
     for (const resource of dependents) expect(resource.depends_on).toEqual(expect.arrayContaining(serviceRefs));
   });
 
   it('keeps the api enablements at the head of the platform with stable ids', () => {
     expect(Object.keys(json.resource.google_project_service as Json)).toContainEqual(expect.stringMatching(/^platform_services_container_[A-F0-9]+$/));
-    expect(one(json, 'google_kms_key_ring').depends_on).toContainEqual(expect.stringMatching(/^google_project_service\.platform_services_cloudkms_[A-F0-9]+$/));
+    expect(one(json, 'google_kms_key_ring', 'platform_key-ring').depends_on).toContainEqual(expect.stringMatching(/^google_project_service\.platform_services_cloudkms_[A-F0-9]+$/));
   });
 });
 
