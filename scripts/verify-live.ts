@@ -691,6 +691,27 @@ async function generatedNetworkPolicies(ctx: StackContext): Promise<void> {
   }
 }
 
+/**
+ * The hourly Velero Schedule Kyverno generates for a restricted namespace (policies/generate-velero-restricted-schedule):
+ * that namespace only, with the TTL the baseline wrote into platform-policy-config.
+ */
+async function generatedVeleroSchedule(ctx: StackContext): Promise<void> {
+  const name = `restricted-${WORKLOAD_NAMESPACE}`;
+  try {
+    await waitFor(`Schedule velero/${name} generated for ${WORKLOAD_NAMESPACE}`, 90_000, async () =>
+      (await ctx.cluster.items(['get', 'schedules.velero.io', '-n', 'velero'])).some((s) => (s.metadata as JsonObject).name === name), 500);
+    const schedule = await ctx.cluster.json(['get', 'schedules.velero.io', name, '-n', 'velero']);
+    const config = await ctx.cluster.json(['get', 'configmap', 'platform-policy-config', '-n', 'kyverno']);
+    const template = ((schedule.spec ?? {}) as JsonObject).template as JsonObject | undefined;
+    const ttl = ((config.data ?? {}) as JsonObject).backupRestrictedTtl;
+    if (JSON.stringify(template?.includedNamespaces) !== JSON.stringify([WORKLOAD_NAMESPACE]) || template?.ttl !== ttl) {
+      fail(ctx, 'generate-velero-restricted-schedule', `generated with template ${JSON.stringify(template)}; expected includedNamespaces [${WORKLOAD_NAMESPACE}] and ttl ${String(ttl)}`);
+    } else log(`  generate: Schedule velero/${name} (hourly, ${WORKLOAD_NAMESPACE} only, ttl ${String(ttl)}) created by Kyverno`);
+  } catch (error) {
+    fail(ctx, 'generate-velero-restricted-schedule', (error as Error).message);
+  }
+}
+
 /** The default-deny AuthorizationPolicy Kyverno generates in a new namespace, and an AuthorizationPolicy that names its callers admitted. */
 async function generatedAuthorizationPolicy(ctx: StackContext): Promise<void> {
   try {
@@ -793,6 +814,7 @@ async function checkStack(stack: BaselineStack, options: { mirror: string; upstr
     let denied = await judgePlanted(ctx, planted);
     await generatedNetworkPolicies(ctx);
     await generatedAuthorizationPolicy(ctx);
+    await generatedVeleroSchedule(ctx);
     log(`  planted and generate judged (+${elapsed(ctx)}s)`);
 
     // 4. The signature policy, proven on an unsigned image from a local registry.
