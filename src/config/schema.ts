@@ -189,6 +189,18 @@ const commonFields = {
   cosignPublicKey: z
     .string()
     .regex(/^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+\n-----END PUBLIC KEY-----\n?$/, 'a PEM-encoded public key (-----BEGIN PUBLIC KEY-----)'),
+  /**
+   * Hours a vulnerability-scan attestation of an image stays acceptable: Kyverno (verify-image-signatures,
+   * rule verify-scan-attestation) refuses an image whose release-key-signed scan attestation finished longer ago.
+   * Required in the prod tier (validate.ts); elsewhere optional.
+   * @default - no scan attestation required (the release signature and the SBOM attestation still are)
+   */
+  scanAttestationMaxAgeHours: z
+    .number({ error: 'a whole number of hours between 1 and 720 (30 days), e.g. 168' })
+    .int('a whole number of hours between 1 and 720 (30 days), e.g. 168')
+    .min(1, 'a whole number of hours between 1 and 720 (30 days), e.g. 168')
+    .max(720, 'at most 720 hours (30 days): an older scan has missed a month of advisories')
+    .optional(),
   /** The CI that plans and deploys this environment. */
   ci: z.strictObject({
     /**

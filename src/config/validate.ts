@@ -331,6 +331,12 @@ function checkCommon(config: EnvironmentConfig, problems: Problems): void {
       'an immutable revision in the prod tier: a commit SHA (40 or 64 hex digits), a version tag such as v1.4.2, or refs/tags/<tag>; never a branch or HEAD, which move under the reviewed change',
     );
   }
+  // PCI-DSS 4.0 6.3.3: a prod image must have been scanned recently, not only once when it was mirrored.
+  if (config.tier === 'prod' && config.scanAttestationMaxAgeHours === undefined) {
+    problems.add('scanAttestationMaxAgeHours', undefined, 'set in the prod tier (e.g. 168): Kyverno then requires a release-key-signed vulnerability-scan attestation no older than that');
+  } else if (config.tier === 'prod' && config.scanAttestationMaxAgeHours !== undefined && config.scanAttestationMaxAgeHours > 168) {
+    problems.add('scanAttestationMaxAgeHours', config.scanAttestationMaxAgeHours, 'at most 168 hours (7 days) in the prod tier: the mirror pipeline re-scans and re-attests at least weekly');
+  }
   const keyProblem = cosignKeyProblem(config.cosignPublicKey);
   if (keyProblem) {
     problems.add('cosignPublicKey', config.cosignPublicKey, `a public key Cosign verifies with (ECDSA P-256/P-384/P-521, RSA of at least 2048 bits, or Ed25519); ${keyProblem}`);

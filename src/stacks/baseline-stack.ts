@@ -27,6 +27,7 @@ export function baselineProps(config: EnvironmentConfig, cluster: ClusterContrac
     imageMirror: config.platformImageMirror,
     gitOps: config.gitOps,
     cosignPublicKey: config.cosignPublicKey,
+    scanAttestationMaxAgeHours: config.scanAttestationMaxAgeHours,
     // EKS ingress: ALBs carry the WAF and TLS policy from the contract's annotations.
     awsLoadBalancerController: cluster.cloud === 'aws' ? { vpcId: cluster.networkId, region: cluster.region } : undefined,
     // Development clusters carry no production load: smaller requests, same controls and replicas.

@@ -14,6 +14,9 @@ import { BASELINE_NAMESPACES, KUBE_PROMETHEUS_RELEASE, type BaselineSettings } f
 /** Read by policies/restrict-image-registries and policies/verify-image-signatures (Kyverno context). */
 export const POLICY_CONFIG_MAP = { name: 'platform-policy-config', namespace: BASELINE_NAMESPACES.kyverno } as const;
 
+/** platform-policy-config scanAttestationMaxAge value that skips verify-scan-attestation (the policy's precondition). */
+export const SCAN_ATTESTATION_NOT_REQUIRED = 'not-required';
+
 /**
  * The allowedRegistries value in the format the policy matches: Kyverno
  * wildcard patterns joined by " | ", each ending in "/*" so a look-alike host
@@ -26,6 +29,8 @@ export function allowedRegistryPatterns(registries: readonly string[]): string {
 export function policyConfigData(settings: BaselineSettings): Record<string, string> {
   const data: Record<string, string> = { allowedRegistries: allowedRegistryPatterns(settings.allowedRegistries) };
   if (settings.cosignPublicKey !== undefined) data.cosignPublicKey = settings.cosignPublicKey.trim() + '\n';
+  // Always written: a missing key makes verify-scan-attestation compare against nothing and refuse (fail closed).
+  data.scanAttestationMaxAge = settings.scanAttestationMaxAgeHours === undefined ? SCAN_ATTESTATION_NOT_REQUIRED : `${settings.scanAttestationMaxAgeHours}h`;
   return data;
 }
 

@@ -68,6 +68,12 @@ export interface SecurityBaselineProps {
    */
   readonly cosignPublicKey?: string;
   /**
+   * Hours a release-key-signed vulnerability-scan attestation stays acceptable, written to platform-policy-config
+   * (key scanAttestationMaxAge, e.g. "168h") for verify-image-signatures (rule verify-scan-attestation).
+   * @default - no scan attestation required (key set to "not-required"); the signature and the SBOM attestation still are
+   */
+  readonly scanAttestationMaxAgeHours?: number;
+  /**
    * Days Loki keeps logs.
    * @default 90 - PCI-DSS 4.0 10.5.1: three months immediately available
    */
@@ -130,6 +136,7 @@ export interface BaselineSettings {
   readonly imageMirror: string;
   readonly gitOps: GitOpsSource;
   readonly cosignPublicKey?: string;
+  readonly scanAttestationMaxAgeHours?: number;
   readonly logRetentionDays: number;
   readonly metricsRetentionDays: number;
   readonly grafanaAdminSecretName: string;
@@ -259,6 +266,11 @@ export function resolveBaselineSettings(props: SecurityBaselineProps): BaselineS
     throw new Error(`cosignPublicKey must be a PEM public key (-----BEGIN PUBLIC KEY-----), got ${JSON.stringify(props.cosignPublicKey.slice(0, 40))}`);
   }
 
+  const scanAge = props.scanAttestationMaxAgeHours;
+  if (scanAge !== undefined && known(scanAge) && (!Number.isInteger(scanAge) || scanAge < 1 || scanAge > 720)) {
+    throw new Error(`scanAttestationMaxAgeHours must be a whole number of hours between 1 and 720, got ${scanAge}`);
+  }
+
   const seal = cluster.vaultUnseal.seal;
   const expectedSeal = { aws: 'awskms', azure: 'azurekeyvault', gcp: 'gcpckms' }[cluster.cloud];
   if (known(seal) && seal !== expectedSeal) {
@@ -306,6 +318,7 @@ export function resolveBaselineSettings(props: SecurityBaselineProps): BaselineS
     imageMirror: props.imageMirror,
     gitOps,
     cosignPublicKey: props.cosignPublicKey,
+    scanAttestationMaxAgeHours: scanAge,
     logRetentionDays,
     metricsRetentionDays,
     grafanaAdminSecretName: grafanaAdminExistingSecret ?? 'grafana-admin',

@@ -249,7 +249,8 @@ describe('SecurityBaseline on aws (with the AWS Load Balancer Controller)', () =
   it('writes platform-policy-config in the format the restrict-image-registries policy matches', () => {
     const cm = Object.values(s.resources.kubernetes_config_map_v1 as Json)[0] as Json;
     expect(cm.metadata).toMatchObject({ name: 'platform-policy-config', namespace: 'kyverno' });
-    expect(cm.data).toEqual({ allowedRegistries: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/* | registry.example.com/platform/*' });
+    // No scan age configured: the scan attestation rule is switched off explicitly (the key is always written).
+    expect(cm.data).toEqual({ allowedRegistries: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/* | registry.example.com/platform/*', scanAttestationMaxAge: 'not-required' });
   });
 
   it('syncs policies/ (policy files only) and charts/platform-baseline after kyverno, the project and the config', () => {
@@ -313,7 +314,7 @@ describe('SecurityBaseline on azure', () => {
   let s: Synth;
   let baseline: SecurityBaseline;
   beforeAll(() => {
-    const p = props('azure', { cosignPublicKey: '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----', grafanaAdminExistingSecret: 'grafana-sso-admin' });
+    const p = props('azure', { cosignPublicKey: '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----', grafanaAdminExistingSecret: 'grafana-sso-admin', scanAttestationMaxAgeHours: 72 });
     s = synth(p);
     baseline = new SecurityBaseline(new TerraformStack(Testing.app(), 'test'), 'baseline', p);
   });
@@ -331,6 +332,11 @@ describe('SecurityBaseline on azure', () => {
   it('writes the cosign key to platform-policy-config', () => {
     const cm = Object.values(s.resources.kubernetes_config_map_v1 as Json)[0] as Json;
     expect(cm.data.cosignPublicKey).toBe('-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n');
+  });
+
+  it('writes the maximum scan attestation age to platform-policy-config as a Go duration', () => {
+    const cm = Object.values(s.resources.kubernetes_config_map_v1 as Json)[0] as Json;
+    expect(cm.data.scanAttestationMaxAge).toBe('72h');
   });
 
   it('uses an existing grafana admin secret without creating one', () => {
@@ -469,6 +475,10 @@ describe('SecurityBaseline rejects bad props', () => {
 
   it('rejects a log retention under 90 days', () => {
     expect(build(props('aws', { logRetentionDays: 30 }))).toThrow('logRetentionDays must be a whole number of days between 90 and 3650, got 30');
+  });
+
+  it.each([0, 721, 1.5])('rejects a scan attestation age of %s hours', (hours) => {
+    expect(build(props('aws', { scanAttestationMaxAgeHours: hours }))).toThrow(`scanAttestationMaxAgeHours must be a whole number of hours between 1 and 720, got ${hours}`);
   });
 
   it('rejects a cosign key that is not a PEM public key', () => {
