@@ -104,7 +104,8 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = 
 }
 
 function tail(text: string, lines = 6): string {
-  return text.trim().split('\n').slice(-lines).join(' | ');
+  // eslint-disable-next-line no-control-regex -- grype colours its log lines even without a terminal
+  return text.replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n').slice(-lines).join(' | ');
 }
 
 /** Whether grype has a usable vulnerability database, after trying to fetch one; the reason if not. */
