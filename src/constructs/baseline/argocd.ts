@@ -116,6 +116,8 @@ export function argoCdAppsValues(settings: BaselineSettings): HelmValues {
           { group: '', kind: 'Namespace' },
           { group: 'kyverno.io', kind: 'ClusterPolicy' },
           { group: 'policies.kyverno.io', kind: 'ValidatingPolicy' },
+          // The platform's one store (charts/platform-baseline, templates/secret-store.yaml).
+          { group: 'external-secrets.io', kind: 'ClusterSecretStore' },
         ],
         // Applications may not rewrite RBAC or quotas behind the platform's back, nor create
         // AppProjects (a synced AppProject could grant itself more than this one).

@@ -151,6 +151,8 @@ export const BASELINE_NAMESPACES = {
   vault: 'vault',
   /** cert-manager, and the root CA key pair of the in-cluster CA (the ClusterIssuers' resource namespace). */
   certManager: 'cert-manager',
+  /** External Secrets Operator: syncs Vault secrets into workload namespaces (docs/secrets.md). */
+  externalSecrets: 'external-secrets',
   falco: 'falco',
   argoCd: 'argocd',
   monitoring: 'monitoring',
