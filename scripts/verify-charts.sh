@@ -99,7 +99,9 @@ for chart in charts/*/; do
       "$chart" -f "$base_vf" -f "$work/neg-class-pay.yaml" && negatives=$((negatives + 1))
     expect_render_failure "secret store over plain http" "externalSecrets/vault/server.*does not match pattern" \
       "$chart" -f "$base_vf" --set externalSecrets.vault.server=http://vault.vault.svc:8200 && negatives=$((negatives + 1))
-    log "negative render checks: $negatives/8 rejected as expected"
+    expect_render_failure "console secret outside its namespace's Vault path" 'must lie under the console.s namespace path argocd/' \
+      "$chart" -f "$base_vf" --set consoleSso.argoCd.enabled=true --set consoleSso.argoCd.vaultKey=monitoring/grafana-oidc && negatives=$((negatives + 1))
+    log "negative render checks: $negatives/9 rejected as expected"
 
     # Contract with policies/restrict-image-registries: the allowedRegistries string this chart
     # writes into kyverno/platform-policy-config must make that policy's own test suite pass

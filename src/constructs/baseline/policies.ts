@@ -10,6 +10,8 @@ import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { BASELINE_CHARTS, BASELINE_OBJECT_LABELS, baselineRelease, type HelmValues } from './helm-defaults';
 import { platformApplication } from './argocd';
 import { VAULT_SECRET_STORE } from './external-secrets';
+import { consoleSsoChartValues } from './sso';
+import type { ConsoleSsoProps } from './settings';
 import { BASELINE_NAMESPACES, KUBE_PROMETHEUS_RELEASE, type BaselineSettings } from './settings';
 
 /** Read by policies/restrict-image-registries and policies/verify-image-signatures (Kyverno context). */
@@ -32,9 +34,10 @@ export function policyConfigData(settings: BaselineSettings): Record<string, str
 
 /**
  * Values of charts/platform-baseline as synced by Argo CD, aligned with the releases this baseline installs.
- * `vaultTlsSecretName`: the Secret (namespace vault) whose ca.crt the ClusterSecretStore trusts.
+ * `vaultTlsSecretName`: the Secret (namespace vault) whose ca.crt the ClusterSecretStore trusts;
+ * `sso`: the consoles' SSO, whose client secrets the chart's ExternalSecrets read from Vault.
  */
-export function platformChartValues(vaultTlsSecretName = 'vault-server-tls'): HelmValues {
+export function platformChartValues(vaultTlsSecretName = 'vault-server-tls', sso?: ConsoleSsoProps): HelmValues {
   return {
     // The policy ConfigMap has one owner, this Terraform stack (it exists before the policies are synced).
     policyConfig: { enabled: false },
@@ -58,6 +61,7 @@ export function platformChartValues(vaultTlsSecretName = 'vault-server-tls'): He
         caSecret: { namespace: BASELINE_NAMESPACES.vault, name: vaultTlsSecretName, key: 'ca.crt' },
       },
     },
+    consoleSso: consoleSsoChartValues(sso),
     // The chart's application namespaces (its defaults), each with its data class
     // (policies/require-data-classification refuses a namespace without one): they hold
     // cardholder data, the highest class.
@@ -78,7 +82,7 @@ export function policyApplicationsValues(settings: BaselineSettings): HelmValues
         directory: { recurse: true, include: '{*/policy.yaml,exceptions/*.yaml}' },
       }),
       'platform-baseline': platformApplication(gitOps, 'charts/platform-baseline', BASELINE_NAMESPACES.kyverno, {
-        helm: { releaseName: 'platform-baseline', valuesObject: platformChartValues(settings.vaultTlsSecretName) },
+        helm: { releaseName: 'platform-baseline', valuesObject: platformChartValues(settings.vaultTlsSecretName, settings.sso) },
       }),
     },
   };

@@ -32,7 +32,7 @@ import {
 } from './settings';
 import { VAULT_RELEASE, Vault, vaultValues } from './vault';
 
-export type { SecurityBaselineProps, SecurityBaselineConstructProps, GitOpsSource, AwsLoadBalancerControllerProps, CertificateIssuerRef } from './settings';
+export type { SecurityBaselineProps, SecurityBaselineConstructProps, GitOpsSource, AwsLoadBalancerControllerProps, CertificateIssuerRef, ConsoleSsoProps, ArgoCdGroupRole } from './settings';
 export type { BaselineImage } from './images';
 
 /** One Helm release of the baseline as data: what the values check (scripts/check-helm-values.ts) reads. */
@@ -78,7 +78,7 @@ function chartValues(settings: BaselineSettings): BaselineChartValues[] {
     entry('istiod', 'istiod', 'istiod', ns.istio, istiodValues(settings.imageMirror, settings.sizing)),
     entry('vault', 'vault', VAULT_RELEASE, ns.vault, vaultValues(settings)),
     entry('falco', 'falco', 'falco', ns.falco, falcoValues(settings.imageMirror, settings.sizing)),
-    entry('argoCd', 'argoCd', 'argo-cd', ns.argoCd, argoCdValues(settings.imageMirror, settings.sizing)),
+    entry('argoCd', 'argoCd', 'argo-cd', ns.argoCd, argoCdValues(settings.imageMirror, settings.sizing, settings.sso)),
     entry('argoCdApps', 'argoCdApps', 'platform-apps', ns.argoCd, argoCdAppsValues(settings)),
     entry('policyApplications', 'argoCdApps', 'platform-policies', ns.argoCd, policyApplicationsValues(settings)),
     entry('certManager', 'certManager', CERT_MANAGER_RELEASE, ns.certManager, certManagerValues(settings)),
