@@ -191,15 +191,15 @@ if $schema_ready; then
   schema_negative_selftest
 
   # 4b. every Kubernetes object under policies/. kyverno-test.yaml is checked against the
-  # cli.kyverno.io Test CRD; Values files (CLI-only, no CRD exists) are listed and skipped.
+  # cli.kyverno.io Test CRD; Values and UserInfo files (CLI-only, no CRD exists) are listed and skipped.
   files=()
   skipped=()
   while IFS= read -r f; do
-    if grep -qE '^kind:\s*Values\s*$' "$f"; then skipped+=("$f"); else files+=("$f"); fi
+    if grep -qE '^kind:\s*(Values|UserInfo)\s*$' "$f"; then skipped+=("$f"); else files+=("$f"); fi
   done < <(find policies -type f \( -name '*.yaml' -o -name '*.yml' \) | sort)
   schema_validate_files "files" "schema validation of policies/ failed" "${files[@]}"
   if [[ "$crd_status" == OK ]]; then
-    log "schema: skipped (kind Values, CLI-only): ${skipped[*]:-none}"
+    log "schema: skipped (kinds Values, UserInfo: CLI-only): ${skipped[*]:-none}"
   fi
 fi
 

@@ -110,6 +110,16 @@ function gcp(i: number, name: string, tier: (typeof TIERS)[number]): Record<stri
   };
 }
 
+/** The SSO block of a generated staging or prod environment (the prod tier requires one). */
+function sso(cloud: string, name: string): Record<string, unknown> {
+  const idp = 'https://login.example.com/oauth2/platform';
+  return {
+    issuerUrl: idp,
+    argoCd: { url: `https://argocd.${cloud}-${name}.platform.example.com`, clientId: `argocd-${cloud}-${name}`, groups: [{ group: 'platform-admins', role: 'admin' }, { group: 'platform-operators', role: 'sync', projects: ['platform'] }] },
+    grafana: { url: `https://grafana.${cloud}-${name}.platform.example.com`, clientId: `grafana-${cloud}-${name}`, authUrl: `${idp}/v1/authorize`, tokenUrl: `${idp}/v1/token`, apiUrl: `${idp}/v1/userinfo`, adminGroups: ['platform-admins'], viewerGroups: ['platform-auditors'] },
+  };
+}
+
 /**
  * Writes `count` environments under `dir` (`<cloud>/env-<n>.yaml`) with the
  * bases copied from `referenceDir`. Returns the names per cloud.
@@ -131,6 +141,7 @@ export function writeGeneratedFleet(dir: string, count: number, referenceDir: st
     const name = `env-${String(i).padStart(3, '0')}`;
     const octet = i + 1;
     const body = cloud === 'aws' ? aws(octet, name, tier) : cloud === 'azure' ? azure(octet, name, tier) : gcp(octet, name, tier);
+    if (tier !== 'dev') body.sso = sso(cloud, name);
     writeFileSync(join(dir, cloud, `${name}.yaml`), `# Generated (scripts/lib/generate-fleet.ts); cosignPublicKey is ${COSIGN_KEY_NOTE}.\n${stringify(body, { lineWidth: 0 })}`);
     names[cloud].push(name);
   }

@@ -32,6 +32,7 @@ export function baselineProps(config: EnvironmentConfig, cluster: ClusterContrac
     awsLoadBalancerController: cluster.cloud === 'aws' ? { vpcId: cluster.networkId, region: cluster.region } : undefined,
     // Development clusters carry no production load: smaller requests, same controls and replicas.
     sizing: config.tier === 'dev' ? 'minimal' : 'production',
+    sso: config.sso,
   };
 }
 

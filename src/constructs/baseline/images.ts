@@ -63,6 +63,8 @@ export const UPSTREAM_IMAGES = {
   certManagerStartupapicheck: { registry: 'quay.io', repository: 'jetstack/cert-manager-startupapicheck', tag: 'v1.21.1' },
   // Run only for an ACME HTTP-01 challenge (none is configured); the controller is always given its reference.
   certManagerAcmesolver: { registry: 'quay.io', repository: 'jetstack/cert-manager-acmesolver', tag: 'v1.21.1' },
+  // external-secrets 2.9.0 (appVersion v2.9.0): one image (distroless flavour) for the controller, the webhook and the cert controller.
+  externalSecrets: { registry: 'ghcr.io', repository: 'external-secrets/external-secrets', tag: 'v2.9.0' },
 } as const satisfies Record<string, UpstreamImage>;
 
 export type ImageName = keyof typeof UPSTREAM_IMAGES;
@@ -82,6 +84,7 @@ export const CHART_IMAGES: Readonly<Record<BaselineComponent, readonly ImageName
   tempo: ['tempo'],
   awsLoadBalancerController: ['awsLoadBalancerController'],
   certManager: ['certManagerController', 'certManagerWebhook', 'certManagerCainjector', 'certManagerStartupapicheck', 'certManagerAcmesolver'],
+  externalSecrets: ['externalSecrets'],
   platformPki: [],
 };
 

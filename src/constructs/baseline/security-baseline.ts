@@ -1,7 +1,7 @@
 /**
  * The security baseline every cluster gets, identical on EKS, AKS and GKE:
  * Kyverno (admission policies), Istio (mTLS mesh, egress allow-list), Vault
- * (secrets, KMS auto-unseal), cert-manager and the platform PKI (Vault's
+ * (secrets, KMS auto-unseal), External Secrets (Vault secrets for applications), cert-manager and the platform PKI (Vault's
  * certificate), Falco (runtime detection), Argo CD (GitOps) and the
  * observability stack, all as pinned Helm releases. It consumes only the
  * cloud-neutral ClusterContract; docs/baseline.md explains each control.
@@ -13,6 +13,7 @@ import { ClusterAdminAccess } from './admin-access';
 import { ArgoCd, argoCdAppsValues, argoCdValues } from './argocd';
 import { AwsLoadBalancerController, awsLoadBalancerControllerValues } from './aws-load-balancer-controller';
 import { CERT_MANAGER_RELEASE, CertManager, certManagerValues } from './cert-manager';
+import { EXTERNAL_SECRETS_RELEASE, ExternalSecrets, externalSecretsValues } from './external-secrets';
 import { Falco, falcoValues } from './falco';
 import { BASELINE_CHARTS, type BaselineComponent, type ChartRef, type HelmValues } from './helm-defaults';
 import { imagesOf, type BaselineImage } from './images';
@@ -31,7 +32,7 @@ import {
 } from './settings';
 import { VAULT_RELEASE, Vault, vaultValues } from './vault';
 
-export type { SecurityBaselineProps, SecurityBaselineConstructProps, GitOpsSource, AwsLoadBalancerControllerProps, CertificateIssuerRef } from './settings';
+export type { SecurityBaselineProps, SecurityBaselineConstructProps, GitOpsSource, AwsLoadBalancerControllerProps, CertificateIssuerRef, ConsoleSsoProps, ArgoCdGroupRole } from './settings';
 export type { BaselineImage } from './images';
 
 /** One Helm release of the baseline as data: what the values check (scripts/check-helm-values.ts) reads. */
@@ -58,7 +59,8 @@ export type BaselineReleaseKey =
   | 'tempo'
   | 'awsLoadBalancerController'
   | 'certManager'
-  | 'platformPki';
+  | 'platformPki'
+  | 'externalSecrets';
 
 function entry(component: BaselineReleaseKey, chart: BaselineComponent, releaseName: string, namespace: string, values: HelmValues): BaselineChartValues {
   return { component, ...BASELINE_CHARTS[chart], releaseName, namespace, values };
@@ -76,11 +78,12 @@ function chartValues(settings: BaselineSettings): BaselineChartValues[] {
     entry('istiod', 'istiod', 'istiod', ns.istio, istiodValues(settings.imageMirror, settings.sizing)),
     entry('vault', 'vault', VAULT_RELEASE, ns.vault, vaultValues(settings)),
     entry('falco', 'falco', 'falco', ns.falco, falcoValues(settings.imageMirror, settings.sizing)),
-    entry('argoCd', 'argoCd', 'argo-cd', ns.argoCd, argoCdValues(settings.imageMirror, settings.sizing)),
+    entry('argoCd', 'argoCd', 'argo-cd', ns.argoCd, argoCdValues(settings.imageMirror, settings.sizing, settings.sso)),
     entry('argoCdApps', 'argoCdApps', 'platform-apps', ns.argoCd, argoCdAppsValues(settings)),
     entry('policyApplications', 'argoCdApps', 'platform-policies', ns.argoCd, policyApplicationsValues(settings)),
     entry('certManager', 'certManager', CERT_MANAGER_RELEASE, ns.certManager, certManagerValues(settings)),
     entry('platformPki', 'platformPki', PKI_RELEASE, ns.certManager, platformPkiValues(settings)),
+    entry('externalSecrets', 'externalSecrets', EXTERNAL_SECRETS_RELEASE, ns.externalSecrets, externalSecretsValues(settings)),
   ];
   if (settings.awsLoadBalancerController) {
     list.push(
@@ -119,7 +122,7 @@ function chartImages(charts: readonly BaselineChartValues[], imageMirror: string
 
 /**
  * The whole in-cluster security baseline from one `ClusterContract`: observability, Kyverno and its policies, Istio,
- * cert-manager and the platform PKI, Vault, Falco, Argo CD, admin bindings and, on EKS if asked, the AWS Load Balancer
+ * cert-manager and the platform PKI, Vault, External Secrets, Falco, Argo CD, admin bindings and, on EKS if asked, the AWS Load Balancer
  * Controller, as pinned Helm releases in dependency order, with images from the mirror.
  */
 export class SecurityBaseline extends Construct {
@@ -139,6 +142,8 @@ export class SecurityBaseline extends Construct {
   readonly istio: Istio;
   readonly vault: Vault;
   readonly certManager: CertManager;
+  /** External Secrets Operator: Vault secrets as Kubernetes Secrets through the platform's ClusterSecretStore. */
+  readonly externalSecrets: ExternalSecrets;
   readonly falco: Falco;
   readonly argoCd: ArgoCd;
   readonly observability: Observability;
@@ -158,10 +163,12 @@ export class SecurityBaseline extends Construct {
     // cert-manager (CRDs, webhook) -> platform PKI (CA, Vault's certificate) -> Vault.
     this.certManager = new CertManager(this, 'cert-manager', { settings, monitoringCrds });
     this.vault = new Vault(this, 'vault', { settings, monitoringCrds, certManager: this.certManager.release, pkiChartPath: props.pkiChartPath });
+    this.externalSecrets = new ExternalSecrets(this, 'external-secrets', { settings, monitoringCrds });
     this.falco = new Falco(this, 'falco', { imageMirror: settings.imageMirror, sizing: settings.sizing, monitoringCrds });
     this.argoCd = new ArgoCd(this, 'argocd', { settings, monitoringCrds });
-    // Kyverno before its policies; the AppProject before the Applications that use it.
-    this.policies = new Policies(this, 'policies', { settings, kyverno: this.kyverno.release, argoCdApps: this.argoCd.apps });
+    // Kyverno before its policies; the AppProject before the Applications that use it; External
+    // Secrets' CRDs before the ClusterSecretStore of charts/platform-baseline.
+    this.policies = new Policies(this, 'policies', { settings, kyverno: this.kyverno.release, argoCdApps: this.argoCd.apps, externalSecrets: this.externalSecrets.release });
 
     const releases: Partial<Record<BaselineReleaseKey, Release>> = {
       kubePrometheusStack: this.observability.kubePrometheusStack,
@@ -174,6 +181,7 @@ export class SecurityBaseline extends Construct {
       vault: this.vault.release,
       certManager: this.certManager.release,
       platformPki: this.vault.pki.release,
+      externalSecrets: this.externalSecrets.release,
       falco: this.falco.release,
       argoCd: this.argoCd.release,
       argoCdApps: this.argoCd.apps,

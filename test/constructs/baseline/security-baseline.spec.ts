@@ -351,7 +351,7 @@ describe('SecurityBaseline on azure', () => {
   it('exposes releases by component and the chart version map', () => {
     expect(baseline.chartVersions).toMatchObject({ kyverno: '3.9.0', istiod: '1.30.3', vault: '0.34.1', falco: '9.1.0', argoCd: '10.1.1', kubePrometheusStack: '88.5.3', loki: '18.11.0', tempo: '2.2.4' });
     expect(Object.keys(baseline.releases).sort()).toEqual(
-      ['argoCd', 'argoCdApps', 'certManager', 'falco', 'istioBase', 'istioCni', 'istiod', 'kubePrometheusStack', 'kyverno', 'loki', 'platformPki', 'policyApplications', 'tempo', 'vault'].sort(),
+      ['argoCd', 'argoCdApps', 'certManager', 'externalSecrets', 'falco', 'istioBase', 'istioCni', 'istiod', 'kubePrometheusStack', 'kyverno', 'loki', 'platformPki', 'policyApplications', 'tempo', 'vault'].sort(),
     );
     expect(baseline.ingressAnnotations).toEqual({});
   });
