@@ -46,24 +46,17 @@ for tool in crane registry cosign syft grype kyverno node; do
 done
 
 work="$(mktemp -d)"
-registry_pid=""
+# local_registry_start / local_registry_stop (shared with verify-policies.sh).
+# shellcheck source=scripts/lib/local-registry.sh
+source scripts/lib/local-registry.sh
 cleanup() {
-  if [[ -n "$registry_pid" ]]; then kill "$registry_pid" 2>/dev/null || true; fi
+  local_registry_stop
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 start_registry() {
-  if crane catalog "$REG" >/dev/null 2>&1; then
-    die "something already serves a registry on $REG; stop it or set MIRROR_REGISTRY_PORT"
-  fi
-  registry -port "$PORT" >"$work/registry.log" 2>&1 &
-  registry_pid=$!
-  for _ in $(seq 1 50); do
-    crane catalog "$REG" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  die "local registry did not start on $REG"
+  local_registry_start "$PORT" MIRROR_REGISTRY_PORT || die "no local registry on $REG"
 }
 
 # A deterministic single-layer linux/amd64 image: /etc/os-release and an apk database with two

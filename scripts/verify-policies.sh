@@ -30,9 +30,11 @@ source scripts/lib/schema-validation.sh
 ensure_tools kyverno kubectl-validate crane registry cosign
 
 work="$(mktemp -d)"
-registry_pid=""
+# local_registry_start / local_registry_stop (shared with verify-mirror.sh).
+# shellcheck source=scripts/lib/local-registry.sh
+source scripts/lib/local-registry.sh
 cleanup() {
-  if [[ -n "$registry_pid" ]]; then kill "$registry_pid" 2>/dev/null || true; fi
+  local_registry_stop
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -71,17 +73,7 @@ cp -R policies "$suites"
 expected_digest="sha256:f1ebfa2cdb28228785ca63ee0446941f92ee5073ce492320e9f7cfff56095693"
 setup_signature_registry() {
   local reg="localhost:$PORT"
-  if crane catalog "$reg" >/dev/null 2>&1; then
-    echo "something already serves a registry on $reg; stop it or set SIGNATURE_REGISTRY_PORT" >&2
-    return 1
-  fi
-  registry -port "$PORT" >"$work/registry.log" 2>&1 &
-  registry_pid=$!
-  for _ in $(seq 1 50); do
-    if crane catalog "$reg" >/dev/null 2>&1; then break; fi
-    sleep 0.1
-  done
-  crane catalog "$reg" >/dev/null 2>&1 || { echo "local registry did not start on $reg" >&2; return 1; }
+  local_registry_start "$PORT" SIGNATURE_REGISTRY_PORT || return 1
   mkdir -p "$work/layer"
   echo "platform-baseline signature test image (payments api)" >"$work/layer/README"
   tar --format=ustar --mtime=@0 --owner=0 --group=0 --numeric-owner --sort=name \
