@@ -46,14 +46,9 @@ for tool in crane registry cosign syft grype kyverno node; do
 done
 
 work="$(mktemp -d)"
-# local_registry_start / local_registry_stop (shared with verify-policies.sh).
+# local_registry_start / local_registry_stop, and the EXIT trap that removes $work (shared with verify-policies.sh).
 # shellcheck source=scripts/lib/local-registry.sh
 source scripts/lib/local-registry.sh
-cleanup() {
-  local_registry_stop
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 start_registry() {
   local_registry_start "$PORT" MIRROR_REGISTRY_PORT || die "no local registry on $REG"

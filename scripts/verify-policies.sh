@@ -30,14 +30,9 @@ source scripts/lib/schema-validation.sh
 ensure_tools kyverno kubectl-validate crane registry cosign
 
 work="$(mktemp -d)"
-# local_registry_start / local_registry_stop (shared with verify-mirror.sh).
+# local_registry_start / local_registry_stop, and the EXIT trap that removes $work (shared with verify-mirror.sh).
 # shellcheck source=scripts/lib/local-registry.sh
 source scripts/lib/local-registry.sh
-cleanup() {
-  local_registry_stop
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 # --- 1. structure ---------------------------------------------------------------------------
 policy_count=0

@@ -5,8 +5,10 @@
 #   local_registry_start PORT PORT_VARIABLE_NAME
 #       refuses a port something already serves, starts `registry -port PORT` (log in
 #       $work/registry.log) and waits until it answers; returns 1 with one line on stderr if not.
-#   local_registry_stop     kills it (safe to call twice; the callers' EXIT traps call it).
+#   local_registry_stop     kills it (safe to call twice).
+# and, when sourced, an EXIT trap that stops the registry and removes $work.
 local_registry_pid=""
+trap 'local_registry_stop; rm -rf "$work"' EXIT
 
 local_registry_start() {
   local port="$1" variable="$2" reg="localhost:$1"
