@@ -13,6 +13,10 @@
 #   registry         an in-memory OCI registry on 127.0.0.1, an image pushed with crane and
 #                    signed with cosign, so `kyverno test` verifies a real signature.
 #                    Same versions kyverno v1.19.0 itself depends on.
+#   syft, grype      the image mirror pipeline (scripts/mirror-images.ts): syft writes each
+#                    mirrored image's SBOM (CycloneDX), grype scans it. syft is pinned to the
+#                    version grype v0.121.3 itself builds with (its go.mod requires syft
+#                    v1.57.1), so the SBOM and the scan catalog packages the same way.
 #
 # Usage (both non-interactive, safe with CI=true and no stdin):
 #   bash .ci/tools.sh                 installs if needed, prints ONE line: the bin dir
@@ -36,6 +40,8 @@ _platform_tools_main() {
   local KUBECTL_VALIDATE_VERSION="v0.0.5-0.20260105161640-a97ccfaca20b"
   local COSIGN_VERSION="v3.1.2"      # = kyverno v1.19.0's sigstore/cosign/v3 requirement
   local GGCR_VERSION="v0.21.8"        # = kyverno v1.19.0's google/go-containerregistry requirement
+  local GRYPE_VERSION="v0.121.3"      # newest grype that builds with this machine's Go (v0.122.0 needs go1.27)
+  local SYFT_VERSION="v1.57.1"        # = grype v0.121.3's anchore/syft requirement
   # kyverno's go.mod (v1.19.0) has exactly one replace directive. A `go build` from a
   # module that merely requires kyverno ignores it, so the throwaway module repeats it.
   local KYVERNO_REPLACES=(
@@ -80,6 +86,13 @@ _platform_tools_main() {
   go_tool_install registry "$GGCR_VERSION" go_install "$ggcr/registry" -ldflags "-s -w"
   go_tool_install cosign "$COSIGN_VERSION" go_install github.com/sigstore/cosign/v3/cmd/cosign \
     -ldflags "-s -w -X sigs.k8s.io/release-utils/version.gitVersion=$COSIGN_VERSION"
+
+  # Neither go.mod has a replace directive, so `go install` builds them as released; main.version
+  # is what `syft version` / `grype version` report (their goreleaser sets the same -X flag).
+  go_tool_install syft "$SYFT_VERSION" go_install github.com/anchore/syft/cmd/syft \
+    -ldflags "-s -w -X main.version=${SYFT_VERSION#v}"
+  go_tool_install grype "$GRYPE_VERSION" go_install github.com/anchore/grype/cmd/grype \
+    -ldflags "-s -w -X main.version=${GRYPE_VERSION#v}"
 
   echo "$bindir"
 }

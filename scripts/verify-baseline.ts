@@ -147,20 +147,78 @@ export interface ChartSource {
 
 const chartSources = new Map<string, Promise<ChartSource>>();
 
+/**
+ * Charts whose git source (what $UPSTREAM_DIR/chart-sources holds) lacks the CRDs that the
+ * release build generates into the published package (shared/upstream SOURCES.md, Notes). For
+ * those, the CRDs of the same commit, as plain YAML in $UPSTREAM_DIR/crds, are added to a copy
+ * of the source as a crds/ folder, so the render, the CRD order and the live install see the
+ * kinds the published chart installs. Only the CRDs the release's values ask for: the
+ * published templates are gated by `installCRDs` and one `crds.create<Kind>` flag per optional
+ * kind. A chart pulled from its repository is used as it is.
+ */
+const GENERATED_CRDS: Readonly<Record<string, { readonly groups: readonly string[]; readonly gate: string; readonly optional: Readonly<Record<string, string>> }>> = {
+  'external-secrets 2.9.0': {
+    groups: ['external-secrets.io', 'generators.external-secrets.io'],
+    gate: 'installCRDs',
+    optional: {
+      ClusterExternalSecret: 'createClusterExternalSecret',
+      ClusterSecretStore: 'createClusterSecretStore',
+      SecretStore: 'createSecretStore',
+      ClusterGenerator: 'createClusterGenerator',
+      ClusterPushSecret: 'createClusterPushSecret',
+      PushSecret: 'createPushSecret',
+    },
+  },
+};
+
+/** The git source plus the generated CRDs the values select (GENERATED_CRDS), assembled once per selection. */
+function withGeneratedCrds(source: ChartSource, release: StackRelease, upstreamDir: string, cacheDir: string): ChartSource {
+  const spec = GENERATED_CRDS[`${release.chart} ${release.version}`];
+  if (!spec || !source.dir) return source;
+  const values = release.values as JsonObject;
+  if (values[spec.gate] === false) return source;
+  const flags = (values.crds ?? {}) as JsonObject;
+  const files: string[] = [];
+  for (const group of spec.groups) {
+    const dir = join(upstreamDir, 'crds', group);
+    if (!existsSync(dir)) return { origin: `${source.origin}: its CRDs are not in the chart source and $UPSTREAM_DIR/crds/${group} is missing` };
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+      const kind = /\n {4}kind: (\w+)\n/.exec(readFileSync(join(dir, file), 'utf8'))?.[1];
+      const flag = kind ? spec.optional[kind] : undefined;
+      if (flag !== undefined && flags[flag] === false) continue;
+      files.push(join(dir, file));
+    }
+  }
+  const target = join(cacheDir, 'assembled', `${release.chart}-${release.version}-${hash(...files)}`);
+  if (!existsSync(join(target, 'Chart.yaml'))) {
+    const tmp = `${target}.tmp-${process.pid}`;
+    rmSync(tmp, { recursive: true, force: true });
+    cpSync(source.dir, tmp, { recursive: true });
+    mkdirSync(join(tmp, 'crds'), { recursive: true });
+    for (const file of files) cpSync(file, join(tmp, 'crds', file.split('/').pop()!));
+    rmSync(target, { recursive: true, force: true });
+    cpSync(tmp, target, { recursive: true });
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return { dir: target, origin: `${source.origin} + ${files.length} CRDs from $UPSTREAM_DIR/crds (generated at packaging, not in git)` };
+}
+
 export function chartSource(stack: BaselineStack, release: StackRelease, upstreamDir: string | undefined, cacheDir: string): Promise<ChartSource> {
   if (release.repository === undefined) {
     // A chart shipped with the stack (cdktf asset): its path is relative to the stack directory.
     const dir = resolve(stack.dir, release.chart);
     return Promise.resolve(existsSync(join(dir, 'Chart.yaml')) ? { dir, origin: `local chart ${release.chart}` } : { origin: `local chart ${dir} has no Chart.yaml` });
   }
-  const key = `${release.repository} ${release.chart} ${release.version}`;
+  // The generated-CRD selection depends on the values: part of the key for those charts.
+  const generated = GENERATED_CRDS[`${release.chart} ${release.version}`] ? JSON.stringify([(release.values as JsonObject).installCRDs, (release.values as JsonObject).crds]) : '';
+  const key = `${release.repository} ${release.chart} ${release.version} ${generated}`;
   let source = chartSources.get(key);
   if (!source) {
     source = (async (): Promise<ChartSource> => {
       const folder = `${release.chart}-${release.version}`;
       if (upstreamDir) {
         const dir = join(upstreamDir, 'chart-sources', folder);
-        if (existsSync(join(dir, 'Chart.yaml'))) return { dir, origin: `$UPSTREAM_DIR/chart-sources/${folder}` };
+        if (existsSync(join(dir, 'Chart.yaml'))) return withGeneratedCrds({ dir, origin: `$UPSTREAM_DIR/chart-sources/${folder}` }, release, upstreamDir, cacheDir);
       }
       const pulled = join(cacheDir, folder);
       if (existsSync(join(pulled, release.chart, 'Chart.yaml'))) return { dir: join(pulled, release.chart), origin: `helm pull (cached in ${pulled})` };
@@ -777,6 +835,15 @@ const PLANTED: readonly PlantedDefect[] = [
       const falco = releaseByName(doc, 'falco');
       falco.depends_on = (falco.depends_on as string[]).filter((d) => !d.includes('kube-prometheus-stack'));
     },
+  },
+  {
+    name: 'the External Secrets controller running as root (securityContext runAsUser 0)',
+    expect: 'policy',
+    pattern: /require-run-as-non-root\/run-as-user-not-zero/,
+    releases: ['external-secrets'],
+    plant: (doc) => editValues(releaseByName(doc, 'external-secrets'), (v) => {
+      v.securityContext = { enabled: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: false, runAsUser: 0, seccompProfile: { type: 'RuntimeDefault' } };
+    }),
   },
   {
     name: "a Certificate before cert-manager's CRDs (platform-pki no longer depends on cert-manager)",

@@ -97,7 +97,11 @@ for chart in charts/*/; do
     printf 'namespaces:\n  - name: payments\n    payments: true\n    dataClassification: internal\n' >"$work/neg-class-pay.yaml"
     expect_render_failure "payments namespace below restricted class" 'must be dataClassification restricted' \
       "$chart" -f "$base_vf" -f "$work/neg-class-pay.yaml" && negatives=$((negatives + 1))
-    log "negative render checks: $negatives/7 rejected as expected"
+    expect_render_failure "secret store over plain http" "externalSecrets/vault/server.*does not match pattern" \
+      "$chart" -f "$base_vf" --set externalSecrets.vault.server=http://vault.vault.svc:8200 && negatives=$((negatives + 1))
+    expect_render_failure "console secret outside its namespace's Vault path" 'must lie under the console.s namespace path argocd/' \
+      "$chart" -f "$base_vf" --set consoleSso.argoCd.enabled=true --set consoleSso.argoCd.vaultKey=monitoring/grafana-oidc && negatives=$((negatives + 1))
+    log "negative render checks: $negatives/9 rejected as expected"
 
     # Contract with policies/restrict-image-registries: the allowedRegistries string this chart
     # writes into kyverno/platform-policy-config must make that policy's own test suite pass
@@ -116,6 +120,14 @@ for chart in charts/*/; do
     else
       grep -E 'Want|Error' "$work/contract.log" | sed 's/^/    /' >&2 || true
       fail "contract: the chart's allowedRegistries format breaks restrict-image-registries"
+    fi
+
+    # The ClusterSecretStore is usable only from the chart's namespaces, each of which gets the
+    # Vault identity without a mounted token (templates/secret-store.yaml, docs/secrets.md).
+    store="$(helm template verify "$chart" -f "$base_vf" --kube-version "$KUBE_VERSION" --show-only templates/secret-store.yaml 2>/dev/null)"
+    if ! grep -qE '^kind: ClusterSecretStore$' <<<"$store" || ! grep -qE '^        - payments$' <<<"$store" ||
+      [[ "$(grep -c '^automountServiceAccountToken: false$' <<<"$store")" -ne 2 ]]; then
+      fail "default render has no ClusterSecretStore limited to the chart's namespaces, or a vault-secrets service account per namespace"
     fi
 
     # The mesh-wide STRICT PeerAuthentication must be in the default render.

@@ -127,9 +127,11 @@ class Cluster {
     return { applied: appliedNames(result.stdout), errors };
   }
 
-  /** A server-side dry-run create: '' when admitted, else the API server's message. */
-  async dryRun(document: JsonObject): Promise<string> {
-    const result = await this.kubectl(['create', '--dry-run=server', '-o', 'name', '-f', '-'], yaml11(withoutNulls(document)));
+  /** A server-side dry-run create: '' when admitted, else the API server's message. `as`: impersonate that user. */
+  async dryRun(document: JsonObject, as?: string): Promise<string> {
+    const args = ['create', '--dry-run=server', '-o', 'name', '-f', '-'];
+    if (as !== undefined) args.push(`--as=${as}`);
+    const result = await this.kubectl(args, yaml11(withoutNulls(document)));
     // kubectl prints the API server's deprecation warnings first; the denial is what matters.
     const stderr = result.stderr
       .split('\n')
@@ -634,11 +636,31 @@ function plantedViolations(image: string): Planted[] {
       object: { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'planted-star', namespace: WORKLOAD_NAMESPACE }, spec: { rules: [{ from: [{ source: { principals: ['*'] } }] }] } },
     },
     {
+      name: 'Secret written by hand in a workload namespace',
+      policy: 'restrict-secret-ownership',
+      object: plantedSecret('planted-hand-made-secret'),
+    },
+    {
       name: 'PeerAuthentication without STRICT in a restricted namespace',
       policy: 'restrict-peer-authentication-mtls',
       object: { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'planted-unset', namespace: WORKLOAD_NAMESPACE }, spec: { mtls: { mode: 'UNSET' } } },
     },
   ];
+}
+
+function plantedSecret(name: string): JsonObject {
+  return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: WORKLOAD_NAMESPACE }, type: 'Opaque', stringData: { password: 'not-a-real-password' } };
+}
+
+/** The writers restrict-secret-ownership trusts: the same Secret, written as them, is admitted. */
+const TRUSTED_SECRET_WRITERS = ['system:serviceaccount:external-secrets:external-secrets', 'system:serviceaccount:cert-manager:cert-manager', 'system:serviceaccount:velero:velero'];
+
+async function trustedSecretWriters(ctx: StackContext): Promise<void> {
+  for (const writer of TRUSTED_SECRET_WRITERS) {
+    const message = await ctx.cluster.dryRun(plantedSecret('synced-secret'), writer);
+    if (message !== '') fail(ctx, `Secret written by ${writer}`, `denied; restrict-secret-ownership must admit it: ${message}`);
+    else log(`  admitted a Secret in ${WORKLOAD_NAMESPACE} written by ${writer}`);
+  }
 }
 
 const KYVERNO_DENIAL = /admission webhook "[a-z.-]*kyverno[a-z.-]*" denied the request/;
@@ -812,6 +834,7 @@ async function checkStack(stack: BaselineStack, options: { mirror: string; upstr
     const pods = await admitPlatformPods(ctx);
     log(`  platform pods judged (+${elapsed(ctx)}s)`);
     let denied = await judgePlanted(ctx, planted);
+    await trustedSecretWriters(ctx);
     await generatedNetworkPolicies(ctx);
     await generatedAuthorizationPolicy(ctx);
     await generatedVeleroSchedule(ctx);

@@ -30,12 +30,9 @@ source scripts/lib/schema-validation.sh
 ensure_tools kyverno kubectl-validate crane registry cosign
 
 work="$(mktemp -d)"
-registry_pid=""
-cleanup() {
-  if [[ -n "$registry_pid" ]]; then kill "$registry_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# local_registry_start / local_registry_stop, and the EXIT trap that removes $work (shared with verify-mirror.sh).
+# shellcheck source=scripts/lib/local-registry.sh
+source scripts/lib/local-registry.sh
 
 # --- 1. structure ---------------------------------------------------------------------------
 policy_count=0
@@ -71,23 +68,13 @@ cp -R policies "$suites"
 expected_digest="sha256:f1ebfa2cdb28228785ca63ee0446941f92ee5073ce492320e9f7cfff56095693"
 setup_signature_registry() {
   local reg="localhost:$PORT"
-  if crane catalog "$reg" >/dev/null 2>&1; then
-    echo "something already serves a registry on $reg; stop it or set SIGNATURE_REGISTRY_PORT" >&2
-    return 1
-  fi
-  registry -port "$PORT" >"$work/registry.log" 2>&1 &
-  registry_pid=$!
-  for _ in $(seq 1 50); do
-    if crane catalog "$reg" >/dev/null 2>&1; then break; fi
-    sleep 0.1
-  done
-  crane catalog "$reg" >/dev/null 2>&1 || { echo "local registry did not start on $reg" >&2; return 1; }
+  local_registry_start "$PORT" SIGNATURE_REGISTRY_PORT || return 1
   mkdir -p "$work/layer"
   echo "platform-baseline signature test image (payments api)" >"$work/layer/README"
   tar --format=ustar --mtime=@0 --owner=0 --group=0 --numeric-owner --sort=name \
     -cf "$work/layer.tar" -C "$work/layer" README
   local repo digest
-  for repo in api migrate unsigned forged; do
+  for repo in api migrate unsigned forged nosbom sbomforged stalescan; do
     crane append -f "$work/layer.tar" -t "$reg/payments/$repo:1.0.0" >/dev/null 2>&1
     crane tag "$reg/payments/$repo:1.0.0" 1.4.2 >/dev/null 2>&1
     digest="$(crane digest "$reg/payments/$repo:1.0.0")"
@@ -103,10 +90,32 @@ setup_signature_registry() {
   (cd "$work" && COSIGN_PASSWORD="" cosign generate-key-pair --output-key-prefix trusted &&
     COSIGN_PASSWORD="" cosign generate-key-pair --output-key-prefix attacker) >>"$work/cosign.log" 2>&1
   local sign=(cosign sign --yes --tlog-upload=false --use-signing-config=false --new-bundle-format=false)
-  for repo in api migrate; do
+  for repo in api migrate nosbom sbomforged stalescan; do
     COSIGN_PASSWORD="" "${sign[@]}" --key "$work/trusted.key" "$reg/payments/$repo@$expected_digest" >>"$work/cosign.log" 2>&1
   done
   COSIGN_PASSWORD="" "${sign[@]}" --key "$work/attacker.key" "$reg/payments/forged@$expected_digest" >>"$work/cosign.log" 2>&1
+  # Attestations, as the mirror pipeline attaches them (scripts/mirror-images.ts; its end-to-end test,
+  # scripts/verify-mirror.sh, attests a real syft SBOM): a CycloneDX SBOM and a cosign vuln scan
+  # predicate, here minimal fixtures, because this suite tests the policy, not the scanner.
+  #   api, migrate  SBOM + scan finished now (trusted key)       -> pass both rules
+  #   nosbom        signed, no attestation at all               -> fail verify-cosign-signature
+  #   sbomforged    signed, SBOM attested with the attacker key -> fail verify-cosign-signature
+  #   stalescan     SBOM + scan finished 30 days ago            -> fail verify-scan-attestation (168h)
+  printf '{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[{"type":"library","name":"payments-api","version":"1.0.0"}]}\n' >"$work/sbom.cdx.json"
+  scan_predicate() {
+    printf '{"invocation":{"parameters":null,"uri":"scripts/verify-policies.sh","event_id":"","builder.id":"test"},"scanner":{"uri":"pkg:golang/github.com/anchore/grype@v0.121.3","version":"0.121.3","db":{"uri":"","version":""},"result":{"gate":{"passed":true}}},"metadata":{"scanStartedOn":"%s","scanFinishedOn":"%s"}}\n' "$1" "$1"
+  }
+  scan_predicate "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$work/scan-fresh.json"
+  scan_predicate "$(date -u -d '30 days ago' +%Y-%m-%dT%H:%M:%SZ)" >"$work/scan-stale.json"
+  local attest=(cosign attest --yes --tlog-upload=false --use-signing-config=false --new-bundle-format=false)
+  for repo in api migrate stalescan; do
+    COSIGN_PASSWORD="" "${attest[@]}" --key "$work/trusted.key" --type cyclonedx --predicate "$work/sbom.cdx.json" "$reg/payments/$repo@$expected_digest" >>"$work/cosign.log" 2>&1
+  done
+  COSIGN_PASSWORD="" "${attest[@]}" --key "$work/attacker.key" --type cyclonedx --predicate "$work/sbom.cdx.json" "$reg/payments/sbomforged@$expected_digest" >>"$work/cosign.log" 2>&1
+  for repo in api migrate; do
+    COSIGN_PASSWORD="" "${attest[@]}" --key "$work/trusted.key" --type vuln --predicate "$work/scan-fresh.json" "$reg/payments/$repo@$expected_digest" >>"$work/cosign.log" 2>&1
+  done
+  COSIGN_PASSWORD="" "${attest[@]}" --key "$work/trusted.key" --type vuln --predicate "$work/scan-stale.json" "$reg/payments/stalescan@$expected_digest" >>"$work/cosign.log" 2>&1
   # The suite runs from a copy: its resources point at this run's port, its values file
   # carries the trusted public key.
   sed -i "s#localhost:5123/#$reg/#g" "$suites/verify-image-signatures/resources.yaml"
@@ -117,12 +126,13 @@ setup_signature_registry() {
       sub(/"REPLACED-AT-TEST-TIME[^"]*"/, "|"); print
       indent = $0; sub(/[^ ].*/, "", indent)
       while ((getline line < keyfile) > 0) print indent "  " line
+      close(keyfile)  # the placeholder appears once per rule: read the key afresh each time
       next
     }
     { print }' "$values" >"$values.new" && mv "$values.new" "$values"
 }
 if setup_signature_registry; then
-  log "signature fixture: registry on localhost:$PORT with signed (api, migrate), unsigned and forged images"
+  log "signature fixture: registry on localhost:$PORT with signed and attested (api, migrate), unsigned, forged, no-SBOM, forged-SBOM and stale-scan images"
 else
   tail -n 20 "$work/registry.log" "$work/cosign.log" 2>/dev/null | sed 's/^/    /' >&2 || true
   fail "could not set up the local signature registry; verify-image-signatures cannot be tested"
@@ -168,15 +178,15 @@ if $schema_ready; then
   schema_negative_selftest
 
   # 4b. every Kubernetes object under policies/. kyverno-test.yaml is checked against the
-  # cli.kyverno.io Test CRD; Values files (CLI-only, no CRD exists) are listed and skipped.
+  # cli.kyverno.io Test CRD; Values and UserInfo files (CLI-only, no CRD exists) are listed and skipped.
   files=()
   skipped=()
   while IFS= read -r f; do
-    if grep -qE '^kind:\s*Values\s*$' "$f"; then skipped+=("$f"); else files+=("$f"); fi
+    if grep -qE '^kind:\s*(Values|UserInfo)\s*$' "$f"; then skipped+=("$f"); else files+=("$f"); fi
   done < <(find policies -type f \( -name '*.yaml' -o -name '*.yml' \) | sort)
   schema_validate_files "files" "schema validation of policies/ failed" "${files[@]}"
   if [[ "$crd_status" == OK ]]; then
-    log "schema: skipped (kind Values, CLI-only): ${skipped[*]:-none}"
+    log "schema: skipped (kinds Values, UserInfo: CLI-only): ${skipped[*]:-none}"
   fi
 fi
 

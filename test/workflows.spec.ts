@@ -66,7 +66,8 @@ describe('platform workflow', () => {
   });
 
   it('plans the baseline only after its platform is applied, behind its own approval gate, on the configured runner', () => {
-    expect(jobs['plan-baseline'].needs).toEqual(['targets', 'deploy-platform']);
+    // ... and after its images are mirrored, scanned, signed and attested (Kyverno refuses them otherwise).
+    expect(jobs['plan-baseline'].needs).toEqual(['targets', 'deploy-platform', 'mirror-images']);
     expect(jobs['deploy-baseline'].needs).toEqual(['targets', 'plan-baseline']);
     expect(jobs['deploy-baseline'].environment).toBe('${{ needs.targets.outputs.cloud }}-${{ needs.targets.outputs.environment }}-baseline');
     expect(jobs['deploy-platform'].environment).toBe('${{ needs.targets.outputs.cloud }}-${{ needs.targets.outputs.environment }}');
@@ -87,6 +88,16 @@ describe('platform workflow', () => {
       const upload = (jobs[name].steps as Json[]).find((s) => String(s.uses).startsWith('actions/upload-artifact@'))!;
       expect(upload.with).toMatchObject({ 'include-hidden-files': true, 'if-no-files-found': 'error' });
     }
+  });
+
+  it('mirrors the images of the one deployed environment with the scan required and the KMS release key, uploading the lock file', () => {
+    const job = jobs['mirror-images'];
+    expect(job.needs).toEqual(['targets', 'deploy-platform']);
+    expect(job.if).toBe(jobs['deploy-platform'].if);
+    expect(job.env).toMatchObject({ REQUIRE_IMAGE_SCAN: '1', COSIGN_KEY: '${{ vars.COSIGN_RELEASE_KEY }}' });
+    expect(scripts(job)).toContain('npm run --silent mirror:images -- --env "$TARGET" --key "$COSIGN_KEY"');
+    const upload = (job.steps as Json[]).find((s) => String(s.uses).startsWith('actions/upload-artifact@'))!;
+    expect(upload.with).toMatchObject({ path: 'supply-chain/images.lock.json', 'if-no-files-found': 'error' });
   });
 
   it('requires terraform validate with the pinned providers in the verify job (the registry is reachable there)', () => {

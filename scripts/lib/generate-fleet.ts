@@ -36,6 +36,7 @@ function aws(i: number, name: string, tier: (typeof TIERS)[number]): Record<stri
     tier,
     // The prod tier keeps a copy of every backup in a second region (docs/backups.md).
     ...(tier === 'prod' ? { backup: { secondaryRegion: 'eu-central-1' } } : {}),
+    ...(tier === 'prod' ? { scanAttestationMaxAgeHours: 168 } : {}),
     accountId: account,
     availabilityZones: zones.map((z) => `eu-west-1${z}`),
     allowedRegistries: [registry],
@@ -62,6 +63,7 @@ function azure(i: number, name: string, tier: (typeof TIERS)[number]): Record<st
     cloud: 'azure',
     name,
     tier,
+    ...(tier === 'prod' ? { scanAttestationMaxAgeHours: 168 } : {}),
     subscriptionId: '44444444-4444-4444-8444-444444444444',
     allowedRegistries: [`finplatfleet${i}.azurecr.io`],
     platformImageMirror: `finplatfleet${i}.azurecr.io/platform-mirror`,
@@ -93,6 +95,7 @@ function gcp(i: number, name: string, tier: (typeof TIERS)[number]): Record<stri
     tier,
     // The prod tier keeps a copy of every backup in a second region (docs/backups.md).
     ...(tier === 'prod' ? { backup: { secondaryRegion: 'europe-west1' } } : {}),
+    ...(tier === 'prod' ? { scanAttestationMaxAgeHours: 168 } : {}),
     projectId: project,
     allowedRegistries: [`europe-west2-docker.pkg.dev/${project}`],
     platformImageMirror: `europe-west2-docker.pkg.dev/${project}/platform-mirror-${name}`,
@@ -108,6 +111,16 @@ function gcp(i: number, name: string, tier: (typeof TIERS)[number]): Record<stri
     gitOps: { repoUrl: 'https://git.example.com/platform/gitops.git', targetRevision: tier === 'prod' ? 'v1.0.0' : 'main', path: `clusters/gcp-${name}` },
     stateBackend: { bucket: 'finplat-tfstate-fleet', prefix: `fleet/${name}`, kmsEncryptionKey: `projects/${project}/locations/europe-west2/keyRings/terraform-state/cryptoKeys/state` },
     tags: { 'data-classification': 'internal' },
+  };
+}
+
+/** The SSO block of a generated staging or prod environment (the prod tier requires one). */
+function sso(cloud: string, name: string): Record<string, unknown> {
+  const idp = 'https://login.example.com/oauth2/platform';
+  return {
+    issuerUrl: idp,
+    argoCd: { url: `https://argocd.${cloud}-${name}.platform.example.com`, clientId: `argocd-${cloud}-${name}`, groups: [{ group: 'platform-admins', role: 'admin' }, { group: 'platform-operators', role: 'sync', projects: ['platform'] }] },
+    grafana: { url: `https://grafana.${cloud}-${name}.platform.example.com`, clientId: `grafana-${cloud}-${name}`, authUrl: `${idp}/v1/authorize`, tokenUrl: `${idp}/v1/token`, apiUrl: `${idp}/v1/userinfo`, adminGroups: ['platform-admins'], viewerGroups: ['platform-auditors'] },
   };
 }
 
@@ -132,6 +145,7 @@ export function writeGeneratedFleet(dir: string, count: number, referenceDir: st
     const name = `env-${String(i).padStart(3, '0')}`;
     const octet = i + 1;
     const body = cloud === 'aws' ? aws(octet, name, tier) : cloud === 'azure' ? azure(octet, name, tier) : gcp(octet, name, tier);
+    if (tier !== 'dev') body.sso = sso(cloud, name);
     writeFileSync(join(dir, cloud, `${name}.yaml`), `# Generated (scripts/lib/generate-fleet.ts); cosignPublicKey is ${COSIGN_KEY_NOTE}.\n${stringify(body, { lineWidth: 0 })}`);
     names[cloud].push(name);
   }

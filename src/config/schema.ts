@@ -150,6 +150,55 @@ const gitOpsSchema = z.strictObject({
   path: nonEmpty,
 });
 
+/** An https URL (the identity provider and the consoles: tokens and client secrets travel over it). */
+const httpsUrl = z.string().regex(/^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'an https:// URL without query or fragment');
+/** A group as the identity provider puts it in the groups claim. */
+const ssoGroup = z.string().regex(/^[^\s,'"]+( [^\s,'"]+)*$/, "a group name without commas, quotes or leading/trailing spaces");
+
+/**
+ * Sign-in to the consoles (Argo CD, Grafana) through the organisation's OIDC identity provider
+ * (docs/identity.md). The client secrets come from Vault (External Secrets), never from config.
+ */
+const ssoSchema = z.strictObject({
+  /** OIDC issuer of the identity provider, e.g. https://login.example-bank.com/oauth2/default. */
+  issuerUrl: httpsUrl,
+  /**
+   * Claim of the ID token that carries the user's groups.
+   * @default 'groups'
+   */
+  groupsClaim: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.:/-]*$/, 'a claim name such as groups').default('groups'),
+  argoCd: z.strictObject({
+    /** Argo CD's external URL (the OIDC redirect goes to <url>/auth/callback). */
+    url: httpsUrl,
+    /** OIDC client id of Argo CD; its secret is read from Vault (platform-kv/argocd/oidc, key clientSecret). */
+    clientId: nonEmpty,
+    /**
+     * What each group may do. Signed-in users without a matching group get read-only access.
+     * `sync`: get and sync the Applications of `projects`; `admin`: Argo CD's role:admin.
+     */
+    groups: z.array(z.strictObject({
+      group: ssoGroup,
+      role: z.enum(['readonly', 'sync', 'admin']),
+      /** Projects a `sync` group may sync (required for sync, not allowed otherwise). */
+      projects: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'an AppProject name')).min(1).optional(),
+    })).min(1),
+  }),
+  grafana: z.strictObject({
+    /** Grafana's external URL (root_url; the redirect goes to <url>/login/generic_oauth). */
+    url: httpsUrl,
+    /** OIDC client id of Grafana; its secret is read from Vault (platform-kv/monitoring/grafana-oidc, key clientSecret). */
+    clientId: nonEmpty,
+    /** The identity provider's authorization, token and userinfo endpoints (Grafana's generic OAuth does not read the discovery document). */
+    authUrl: httpsUrl,
+    tokenUrl: httpsUrl,
+    apiUrl: httpsUrl,
+    /** Groups mapped to Grafana's organisation roles; a user in none of them cannot sign in (role_attribute_strict). */
+    adminGroups: z.array(ssoGroup).default([]),
+    editorGroups: z.array(ssoGroup).default([]),
+    viewerGroups: z.array(ssoGroup).min(1),
+  }),
+});
+
 const commonFields = {
   /** The environment's name, unique per cloud (see ENVIRONMENT_NAME). */
   name: z.string().regex(ENVIRONMENT_NAME, 'a DNS-safe name: 1-20 lowercase letters, digits and single hyphens, starting with a letter (e.g. prod-eu-west-1)'),
@@ -185,10 +234,27 @@ const commonFields = {
    */
   platformImageMirror: nonEmpty,
   gitOps: gitOpsSchema,
+  /**
+   * Single sign-on for Argo CD and Grafana (required in the prod tier).
+   * @default - none: no console sign-in (Argo CD has no local admin; Grafana only its admin account)
+   */
+  sso: ssoSchema.optional(),
   /** PEM public key of the Cosign key that signs release images (Kyverno verifies every image against it). */
   cosignPublicKey: z
     .string()
     .regex(/^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+\n-----END PUBLIC KEY-----\n?$/, 'a PEM-encoded public key (-----BEGIN PUBLIC KEY-----)'),
+  /**
+   * Hours a vulnerability-scan attestation of an image stays acceptable: Kyverno (verify-image-signatures,
+   * rule verify-scan-attestation) refuses an image whose release-key-signed scan attestation finished longer ago.
+   * Required in the prod tier (validate.ts); elsewhere optional.
+   * @default - no scan attestation required (the release signature and the SBOM attestation still are)
+   */
+  scanAttestationMaxAgeHours: z
+    .number({ error: 'a whole number of hours between 1 and 720 (30 days), e.g. 168' })
+    .int('a whole number of hours between 1 and 720 (30 days), e.g. 168')
+    .min(1, 'a whole number of hours between 1 and 720 (30 days), e.g. 168')
+    .max(720, 'at most 720 hours (30 days): an older scan has missed a month of advisories')
+    .optional(),
   /** The CI that plans and deploys this environment. */
   ci: z.strictObject({
     /**
@@ -429,3 +495,4 @@ export function backupSettings(config: Pick<EnvironmentConfig, 'tier' | 'backup'
     secondaryRegion: b.secondaryRegion,
   };
 }
+export type SsoConfig = z.infer<typeof ssoSchema>;

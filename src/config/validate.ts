@@ -334,6 +334,13 @@ function checkCommon(config: EnvironmentConfig, problems: Problems): void {
       'an immutable revision in the prod tier: a commit SHA (40 or 64 hex digits), a version tag such as v1.4.2, or refs/tags/<tag>; never a branch or HEAD, which move under the reviewed change',
     );
   }
+  // PCI-DSS 4.0 6.3.3: a prod image must have been scanned recently, not only once when it was mirrored.
+  if (config.tier === 'prod' && config.scanAttestationMaxAgeHours === undefined) {
+    problems.add('scanAttestationMaxAgeHours', undefined, 'set in the prod tier (e.g. 168): Kyverno then requires a release-key-signed vulnerability-scan attestation no older than that');
+  } else if (config.tier === 'prod' && config.scanAttestationMaxAgeHours !== undefined && config.scanAttestationMaxAgeHours > 168) {
+    problems.add('scanAttestationMaxAgeHours', config.scanAttestationMaxAgeHours, 'at most 168 hours (7 days) in the prod tier: the mirror pipeline re-scans and re-attests at least weekly');
+  }
+  checkSso(config, problems);
   const keyProblem = cosignKeyProblem(config.cosignPublicKey);
   if (keyProblem) {
     problems.add('cosignPublicKey', config.cosignPublicKey, `a public key Cosign verifies with (ECDSA P-256/P-384/P-521, RSA of at least 2048 bits, or Ed25519); ${keyProblem}`);
@@ -388,6 +395,34 @@ function checkBackup(config: EnvironmentConfig, problems: Problems): void {
   }
   if (config.cloud === 'gcp' && (gcsMultiRegion(config.region) === undefined || gcsMultiRegion(secondary) !== gcsMultiRegion(config.region))) {
     problems.add('backup.secondaryRegion', secondary, `a region of the same Cloud Storage multi-region as ${config.region} (europe-*, us-* or asia-*): the backup bucket is a configurable dual-region`);
+  }
+}
+
+/**
+ * Console sign-in: every person is identified by the organisation's identity provider in the
+ * prod tier (PCI-DSS 4.0 8.2.1, 8.2.2); group mappings are unambiguous.
+ */
+function checkSso(config: EnvironmentConfig, problems: Problems): void {
+  const sso = config.sso;
+  if (!sso) {
+    if (config.tier === 'prod') problems.add('sso', undefined, "an sso block in the prod tier: people sign in to Argo CD and Grafana through the organisation's identity provider (docs/identity.md)");
+    return;
+  }
+  const seen = new Set<string>();
+  sso.argoCd.groups.forEach((g, i) => {
+    if (g.role === 'sync' && !g.projects) problems.add(`sso.argoCd.groups[${i}].projects`, undefined, 'the AppProjects this sync group may sync (at least one)');
+    if (g.role !== 'sync' && g.projects) problems.add(`sso.argoCd.groups[${i}].projects`, g.projects, `nothing for role ${g.role} (projects apply to sync groups only)`);
+    if (seen.has(g.group)) problems.add(`sso.argoCd.groups[${i}].group`, g.group, 'each group once (one role per group)');
+    seen.add(g.group);
+  });
+  const roles: Array<[string, readonly string[]]> = [['adminGroups', sso.grafana.adminGroups], ['editorGroups', sso.grafana.editorGroups], ['viewerGroups', sso.grafana.viewerGroups]];
+  const grafanaSeen = new Map<string, string>();
+  for (const [field, groups] of roles) {
+    groups.forEach((group, i) => {
+      const other = grafanaSeen.get(group);
+      if (other) problems.add(`sso.grafana.${field}[${i}]`, group, `a group in one role list only (already in ${other})`);
+      grafanaSeen.set(group, field);
+    });
   }
 }
 

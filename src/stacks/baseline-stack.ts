@@ -27,12 +27,14 @@ export function baselineProps(config: EnvironmentConfig, cluster: ClusterContrac
     imageMirror: config.platformImageMirror,
     gitOps: config.gitOps,
     cosignPublicKey: config.cosignPublicKey,
+    scanAttestationMaxAgeHours: config.scanAttestationMaxAgeHours,
     // EKS ingress: ALBs carry the WAF and TLS policy from the contract's annotations.
     awsLoadBalancerController: cluster.cloud === 'aws' ? { vpcId: cluster.networkId, region: cluster.region } : undefined,
     // Development clusters carry no production load: smaller requests, same controls and replicas.
     sizing: config.tier === 'dev' ? 'minimal' : 'production',
     // Velero's schedules: the tier's retention (docs/backups.md).
     backup: { dailyRetentionDays: backupSettings(config).dailyRetentionDays, restrictedRetentionHours: backupSettings(config).restrictedRetentionHours },
+    sso: config.sso,
   };
 }
 

@@ -11,7 +11,8 @@ import type { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { BASELINE_CHARTS, baselineNamespace, baselineRelease, type HelmValues } from './helm-defaults';
 import { mirrorRepositoryValues } from './images';
 import { containerResources, type BaselineSizing } from './resources';
-import { BASELINE_NAMESPACES, type BaselineSettings, type GitOpsSource } from './settings';
+import { BASELINE_NAMESPACES, type BaselineSettings, type ConsoleSsoProps, type GitOpsSource } from './settings';
+import { argoCdSsoConfigs } from './sso';
 
 /** The AppProject every platform Application belongs to. */
 export const PLATFORM_PROJECT = 'platform';
@@ -25,7 +26,8 @@ const IN_CLUSTER = 'https://kubernetes.default.svc';
  * read-only root filesystem, all capabilities dropped, no privilege
  * escalation, seccomp RuntimeDefault) and are kept as they are.
  */
-export function argoCdValues(imageMirror: string, sizing: BaselineSizing): HelmValues {
+export function argoCdValues(imageMirror: string, sizing: BaselineSizing, sso?: ConsoleSsoProps): HelmValues {
+  const ssoConfigs = sso ? argoCdSsoConfigs(sso) : undefined;
   return {
     global: {
       // Network policies for every Argo CD component (default deny, then the flows it needs).
@@ -37,19 +39,19 @@ export function argoCdValues(imageMirror: string, sizing: BaselineSizing): HelmV
     configs: {
       cm: {
         // No local admin account with a shared password (PCI-DSS 4.0 8.2.2): people sign in through
-        // SSO (oidc.config, added with the identity provider), break-glass is kubectl.
+        // SSO (oidc.config, from the environment's sso block), break-glass is kubectl.
         'admin.enabled': false,
         // No shell into pods from the UI.
         'exec.enabled': false,
+        ...ssoConfigs?.cm,
       },
       params: {
         // The API server serves TLS itself; no plaintext listener behind a terminating proxy.
         'server.insecure': false,
       },
-      rbac: {
-        // Signed-in users without a role binding see nothing (least privilege, PCI-DSS 4.0 7.2.2).
-        'policy.default': '',
-      },
+      // Without SSO nobody can sign in, and a signed-in user without a binding would see nothing;
+      // with SSO: read-only by default, sync per group and project, admin per group (sso.ts).
+      rbac: ssoConfigs?.rbac ?? { 'policy.default': '' },
     },
     // Dex is only needed for connector-based SSO; off until an identity provider is configured
     // (disabled rather than mirrored: no image to scan and sign, no extra identity service to run).
@@ -116,6 +118,8 @@ export function argoCdAppsValues(settings: BaselineSettings): HelmValues {
           { group: '', kind: 'Namespace' },
           { group: 'kyverno.io', kind: 'ClusterPolicy' },
           { group: 'policies.kyverno.io', kind: 'ValidatingPolicy' },
+          // The platform's one store (charts/platform-baseline, templates/secret-store.yaml).
+          { group: 'external-secrets.io', kind: 'ClusterSecretStore' },
         ],
         // Applications may not rewrite RBAC or quotas behind the platform's back, nor create
         // AppProjects (a synced AppProject could grant itself more than this one).
@@ -160,7 +164,7 @@ export class ArgoCd extends Construct {
       chart: BASELINE_CHARTS.argoCd,
       name: 'argo-cd',
       namespace: BASELINE_NAMESPACES.argoCd,
-      values: argoCdValues(props.settings.imageMirror, props.settings.sizing),
+      values: argoCdValues(props.settings.imageMirror, props.settings.sizing, props.settings.sso),
       dependsOn: [this.namespace, props.monitoringCrds],
     });
     // A chart rather than kubernetes_manifest: Terraform needs no Argo CD CRD at plan time.

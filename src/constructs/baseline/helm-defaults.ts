@@ -30,6 +30,7 @@ export const HELM_REPOSITORIES = {
   eks: 'https://aws.github.io/eks-charts',
   jetstack: 'https://charts.jetstack.io',
   vmwareTanzu: 'https://vmware-tanzu.github.io/helm-charts',
+  externalSecrets: 'https://charts.external-secrets.io',
 } as const;
 
 /**
@@ -53,6 +54,7 @@ export const BASELINE_CHARTS = {
   awsLoadBalancerController: { chart: 'aws-load-balancer-controller', repository: HELM_REPOSITORIES.eks, version: '1.14.0' },
   // The chart's version carries the leading v (published as cert-manager-v1.21.1.tgz).
   certManager: { chart: 'cert-manager', repository: HELM_REPOSITORIES.jetstack, version: 'v1.21.1' },
+  externalSecrets: { chart: 'external-secrets', repository: HELM_REPOSITORIES.externalSecrets, version: '2.9.0' },
   // The project's own chart (charts/platform-pki), shipped with the stack as an asset: no repository.
   // Equal to its Chart.yaml version (a test asserts it).
   platformPki: { chart: 'platform-pki', version: '0.1.0' },
@@ -100,7 +102,7 @@ export type DataClassification = 'public' | 'internal' | 'confidential' | 'restr
 /**
  * The `data-classification` label of each baseline namespace: every namespace outside the
  * system ones must carry one (policies/require-data-classification). The class is the
- * highest class of data the namespace's components hold. vault and cert-manager run on the
+ * highest class of data the namespace's components hold. vault, cert-manager and external-secrets run on the
  * security pool, falco on every node, by design: they are excluded by name from
  * policies/restrict-classified-workload-placement. A new namespace on the security pool with
  * class confidential or restricted needs the same exclusion.
@@ -120,6 +122,8 @@ export const BASELINE_NAMESPACE_CLASSIFICATION: Readonly<Record<string, DataClas
   [BASELINE_NAMESPACES.certManager]: 'restricted',
   // Velero reads every object of the cluster, Secrets of restricted namespaces included, to back it up.
   [BASELINE_NAMESPACES.velero]: 'restricted',
+  // Reads (and holds in its cache) every secret it syncs from Vault.
+  [BASELINE_NAMESPACES.externalSecrets]: 'restricted',
   // Security events: command lines, file paths and connections of every workload.
   [BASELINE_NAMESPACES.falco]: 'confidential',
   // Repository credentials and every manifest the platform syncs.

@@ -70,6 +70,8 @@ export const UPSTREAM_IMAGES = {
   veleroPluginAws: { registry: 'docker.io', repository: 'velero/velero-plugin-for-aws', tag: 'v1.14.0' },
   veleroPluginAzure: { registry: 'docker.io', repository: 'velero/velero-plugin-for-microsoft-azure', tag: 'v1.14.0' },
   veleroPluginGcp: { registry: 'docker.io', repository: 'velero/velero-plugin-for-gcp', tag: 'v1.14.4' },
+  // external-secrets 2.9.0 (appVersion v2.9.0): one image (distroless flavour) for the controller, the webhook and the cert controller.
+  externalSecrets: { registry: 'ghcr.io', repository: 'external-secrets/external-secrets', tag: 'v2.9.0' },
 } as const satisfies Record<string, UpstreamImage>;
 
 export type ImageName = keyof typeof UPSTREAM_IMAGES;
@@ -89,6 +91,7 @@ export const CHART_IMAGES: Readonly<Record<BaselineComponent, readonly ImageName
   tempo: ['tempo'],
   awsLoadBalancerController: ['awsLoadBalancerController'],
   certManager: ['certManagerController', 'certManagerWebhook', 'certManagerCainjector', 'certManagerStartupapicheck', 'certManagerAcmesolver'],
+  externalSecrets: ['externalSecrets'],
   platformPki: [],
   velero: ['velero', 'veleroPluginAws', 'veleroPluginAzure', 'veleroPluginGcp'],
 };

@@ -13,6 +13,7 @@ import { BASELINE_CHARTS, baselineNamespace, baselineRelease, type HelmValues } 
 import { mirrorImageValues } from './images';
 import { containerResources, type BaselineSizing, type ContainerName } from './resources';
 import { BASELINE_NAMESPACES, KUBE_PROMETHEUS_RELEASE, type BaselineSettings } from './settings';
+import { grafanaSsoValues } from './sso';
 
 /** Loki tenant the platform's own logs are written to and Grafana reads (X-Scope-OrgID). */
 export const LOKI_PLATFORM_TENANT = 'platform';
@@ -36,6 +37,7 @@ export function kubePrometheusStackValues(settings: BaselineSettings): HelmValue
   const monitoring = BASELINE_NAMESPACES.monitoring;
   const mirror = settings.imageMirror;
   const resources = (name: ContainerName): HelmValues => containerResources(settings.sizing, name);
+  const sso = settings.sso ? grafanaSsoValues(settings.sso) : undefined;
   return {
     // global.imageRegistry replaces every image's registry in this chart and its subcharts (grafana,
     // kube-state-metrics): nothing is pulled from a public registry, including images this file does
@@ -119,7 +121,10 @@ export function kubePrometheusStackValues(settings: BaselineSettings): HelmValue
         security: { cookie_secure: true, disable_gravatar: true },
         // No calls home from inside the cardholder-data environment.
         analytics: { check_for_updates: false, reporting_enabled: false },
+        // SSO through the organisation's identity provider: no login form, no basic auth (sso.ts).
+        ...sso?.ini,
       },
+      ...(sso ? { envValueFrom: sso.envValueFrom } : {}),
       persistence: { enabled: true, size: '10Gi' },
       sidecar: {
         // The dashboard/datasource sidecar (k8s-sidecar) from the mirror.

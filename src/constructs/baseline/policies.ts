@@ -10,10 +10,16 @@ import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { BASELINE_CHARTS, BASELINE_OBJECT_LABELS, baselineRelease, type HelmValues } from './helm-defaults';
 import { platformApplication } from './argocd';
 import { veleroTtl } from './velero';
+import { VAULT_SECRET_STORE } from './external-secrets';
+import { consoleSsoChartValues } from './sso';
+import type { ConsoleSsoProps } from './settings';
 import { BASELINE_NAMESPACES, KUBE_PROMETHEUS_RELEASE, type BaselineSettings } from './settings';
 
 /** Read by policies/restrict-image-registries and policies/verify-image-signatures (Kyverno context). */
 export const POLICY_CONFIG_MAP = { name: 'platform-policy-config', namespace: BASELINE_NAMESPACES.kyverno } as const;
+
+/** platform-policy-config scanAttestationMaxAge value that skips verify-scan-attestation (the policy's precondition). */
+export const SCAN_ATTESTATION_NOT_REQUIRED = 'not-required';
 
 /**
  * The allowedRegistries value in the format the policy matches: Kyverno
@@ -31,11 +37,17 @@ export function policyConfigData(settings: BaselineSettings): Record<string, str
     backupRestrictedTtl: veleroTtl(settings.backup.restrictedRetentionHours),
   };
   if (settings.cosignPublicKey !== undefined) data.cosignPublicKey = settings.cosignPublicKey.trim() + '\n';
+  // Always written: a missing key makes verify-scan-attestation compare against nothing and refuse (fail closed).
+  data.scanAttestationMaxAge = settings.scanAttestationMaxAgeHours === undefined ? SCAN_ATTESTATION_NOT_REQUIRED : `${settings.scanAttestationMaxAgeHours}h`;
   return data;
 }
 
-/** Values of charts/platform-baseline as synced by Argo CD, aligned with the releases this baseline installs. */
-export function platformChartValues(): HelmValues {
+/**
+ * Values of charts/platform-baseline as synced by Argo CD, aligned with the releases this baseline installs.
+ * `vaultTlsSecretName`: the Secret (namespace vault) whose ca.crt the ClusterSecretStore trusts;
+ * `sso`: the consoles' SSO, whose client secrets the chart's ExternalSecrets read from Vault.
+ */
+export function platformChartValues(vaultTlsSecretName = 'vault-server-tls', sso?: ConsoleSsoProps): HelmValues {
   return {
     // The policy ConfigMap has one owner, this Terraform stack (it exists before the policies are synced).
     policyConfig: { enabled: false },
@@ -44,6 +56,22 @@ export function platformChartValues(): HelmValues {
     dashboards: { namespace: BASELINE_NAMESPACES.monitoring },
     networkPolicies: { monitoringNamespace: BASELINE_NAMESPACES.monitoring },
     istio: { rootNamespace: BASELINE_NAMESPACES.istio },
+    // The ClusterSecretStore External Secrets reads Vault through, and the names Vault's
+    // configuration must use (docs/secrets.md).
+    externalSecrets: {
+      enabled: true,
+      storeName: VAULT_SECRET_STORE.name,
+      serviceAccountName: VAULT_SECRET_STORE.serviceAccount,
+      vault: {
+        server: VAULT_SECRET_STORE.server,
+        kvMount: VAULT_SECRET_STORE.kvMount,
+        authMount: VAULT_SECRET_STORE.authMount,
+        role: VAULT_SECRET_STORE.role,
+        audience: VAULT_SECRET_STORE.audience,
+        caSecret: { namespace: BASELINE_NAMESPACES.vault, name: vaultTlsSecretName, key: 'ca.crt' },
+      },
+    },
+    consoleSso: consoleSsoChartValues(sso),
     // The chart's application namespaces (its defaults), each with its data class
     // (policies/require-data-classification refuses a namespace without one): they hold
     // cardholder data, the highest class.
@@ -64,7 +92,7 @@ export function policyApplicationsValues(settings: BaselineSettings): HelmValues
         directory: { recurse: true, include: '{*/policy.yaml,exceptions/*.yaml}' },
       }),
       'platform-baseline': platformApplication(gitOps, 'charts/platform-baseline', BASELINE_NAMESPACES.kyverno, {
-        helm: { releaseName: 'platform-baseline', valuesObject: platformChartValues() },
+        helm: { releaseName: 'platform-baseline', valuesObject: platformChartValues(settings.vaultTlsSecretName, settings.sso) },
       }),
     },
   };
@@ -77,6 +105,8 @@ export interface PoliciesProps {
   readonly kyverno: ITerraformDependable;
   /** The platform AppProject (argocd-apps release). */
   readonly argoCdApps: ITerraformDependable;
+  /** External Secrets (its CRDs): charts/platform-baseline renders the ClusterSecretStore. */
+  readonly externalSecrets: ITerraformDependable;
 }
 
 /**
@@ -104,7 +134,7 @@ export class Policies extends Construct {
       namespace: BASELINE_NAMESPACES.argoCd,
       values: policyApplicationsValues(props.settings),
       // Config first: the registry and signature policies fail closed without it.
-      dependsOn: [props.kyverno, props.argoCdApps, this.configMap],
+      dependsOn: [props.kyverno, props.argoCdApps, this.configMap, props.externalSecrets],
     });
   }
 }

@@ -83,6 +83,12 @@ export const CONTAINER_SIZES = {
   // in memory until flushed and queries over the retention period load index and chunks; the chart
   // sets GOMEMLIMIT to 85% of the memory limit, so the Go heap is collected before the OOM kill.
   loki: { production: size('500m', '1Gi', '3Gi'), minimal: size('100m', '256Mi', '1Gi') },
+  // External Secrets: the controller caches the Secrets it owns and calls Vault on every refresh;
+  // the webhook validates ExternalSecrets and stores; the cert controller only rotates the
+  // webhook's certificate.
+  externalSecrets: { production: size('50m', '128Mi', '512Mi'), minimal: size('10m', '64Mi', '256Mi') },
+  externalSecretsWebhook: { production: size('20m', '64Mi', '256Mi'), minimal: size('10m', '32Mi', '128Mi') },
+  externalSecretsCertController: { production: size('20m', '64Mi', '256Mi'), minimal: size('10m', '32Mi', '128Mi') },
   // Tempo's single binary keeps live traces in memory until a block is cut and flushed to disk.
   tempo: { production: size('250m', '512Mi', '2Gi'), minimal: size('50m', '128Mi', '1Gi') },
   // Velero walks every object of the cluster during a backup and holds the running backup's item list

@@ -1,7 +1,7 @@
 /**
  * The security baseline every cluster gets, identical on EKS, AKS and GKE:
  * Kyverno (admission policies), Istio (mTLS mesh, egress allow-list), Vault
- * (secrets, KMS auto-unseal), cert-manager and the platform PKI (Vault's
+ * (secrets, KMS auto-unseal), External Secrets (Vault secrets for applications), cert-manager and the platform PKI (Vault's
  * certificate), Falco (runtime detection), Argo CD (GitOps), Velero
  * (backups) and the observability stack, all as pinned Helm releases. It consumes only the
  * cloud-neutral ClusterContract; docs/baseline.md explains each control.
@@ -15,6 +15,7 @@ import { ClusterAdminAccess } from './admin-access';
 import { ArgoCd, argoCdAppsValues, argoCdValues } from './argocd';
 import { AwsLoadBalancerController, awsLoadBalancerControllerValues } from './aws-load-balancer-controller';
 import { CERT_MANAGER_RELEASE, CertManager, certManagerValues } from './cert-manager';
+import { EXTERNAL_SECRETS_RELEASE, ExternalSecrets, externalSecretsValues } from './external-secrets';
 import { Falco, falcoValues } from './falco';
 import { BASELINE_CHARTS, type BaselineComponent, type ChartRef, type HelmValues } from './helm-defaults';
 import { imagesOf, type BaselineImage } from './images';
@@ -34,7 +35,7 @@ import {
 import { VAULT_RELEASE, Vault, vaultValues } from './vault';
 import { VELERO_RELEASE, Velero, veleroValues } from './velero';
 
-export type { SecurityBaselineProps, SecurityBaselineConstructProps, GitOpsSource, AwsLoadBalancerControllerProps, CertificateIssuerRef, BackupScheduleProps } from './settings';
+export type { SecurityBaselineProps, SecurityBaselineConstructProps, GitOpsSource, AwsLoadBalancerControllerProps, CertificateIssuerRef, BackupScheduleProps, ConsoleSsoProps, ArgoCdGroupRole } from './settings';
 export type { BaselineImage } from './images';
 
 /** One Helm release of the baseline as data: what the values check (scripts/check-helm-values.ts) reads. */
@@ -62,7 +63,8 @@ export type BaselineReleaseKey =
   | 'awsLoadBalancerController'
   | 'certManager'
   | 'platformPki'
-  | 'velero';
+  | 'velero'
+  | 'externalSecrets';
 
 function entry(component: BaselineReleaseKey, chart: BaselineComponent, releaseName: string, namespace: string, values: HelmValues): BaselineChartValues {
   return { component, ...BASELINE_CHARTS[chart], releaseName, namespace, values };
@@ -80,12 +82,13 @@ function chartValues(settings: BaselineSettings): BaselineChartValues[] {
     entry('istiod', 'istiod', 'istiod', ns.istio, istiodValues(settings.imageMirror, settings.sizing)),
     entry('vault', 'vault', VAULT_RELEASE, ns.vault, vaultValues(settings)),
     entry('falco', 'falco', 'falco', ns.falco, falcoValues(settings.imageMirror, settings.sizing)),
-    entry('argoCd', 'argoCd', 'argo-cd', ns.argoCd, argoCdValues(settings.imageMirror, settings.sizing)),
+    entry('argoCd', 'argoCd', 'argo-cd', ns.argoCd, argoCdValues(settings.imageMirror, settings.sizing, settings.sso)),
     entry('argoCdApps', 'argoCdApps', 'platform-apps', ns.argoCd, argoCdAppsValues(settings)),
     entry('policyApplications', 'argoCdApps', 'platform-policies', ns.argoCd, policyApplicationsValues(settings)),
     entry('certManager', 'certManager', CERT_MANAGER_RELEASE, ns.certManager, certManagerValues(settings)),
     entry('platformPki', 'platformPki', PKI_RELEASE, ns.certManager, platformPkiValues(settings)),
     entry('velero', 'velero', VELERO_RELEASE, ns.velero, veleroValues(settings)),
+    entry('externalSecrets', 'externalSecrets', EXTERNAL_SECRETS_RELEASE, ns.externalSecrets, externalSecretsValues(settings)),
   ];
   if (settings.awsLoadBalancerController) {
     list.push(
@@ -124,7 +127,7 @@ function chartImages(charts: readonly BaselineChartValues[], imageMirror: string
 
 /**
  * The whole in-cluster security baseline from one `ClusterContract`: observability, Kyverno and its policies, Istio,
- * cert-manager and the platform PKI, Vault, Falco, Argo CD, admin bindings and, on EKS if asked, the AWS Load Balancer
+ * cert-manager and the platform PKI, Vault, External Secrets, Falco, Argo CD, admin bindings and, on EKS if asked, the AWS Load Balancer
  * Controller, as pinned Helm releases in dependency order, with images from the mirror.
  */
 export class SecurityBaseline extends Construct {
@@ -144,6 +147,8 @@ export class SecurityBaseline extends Construct {
   readonly istio: Istio;
   readonly vault: Vault;
   readonly certManager: CertManager;
+  /** External Secrets Operator: Vault secrets as Kubernetes Secrets through the platform's ClusterSecretStore. */
+  readonly externalSecrets: ExternalSecrets;
   readonly falco: Falco;
   readonly argoCd: ArgoCd;
   /** Velero: scheduled backups into the platform's backup bucket, CSI volume snapshots, alerting rules. */
@@ -165,11 +170,13 @@ export class SecurityBaseline extends Construct {
     // cert-manager (CRDs, webhook) -> platform PKI (CA, Vault's certificate) -> Vault.
     this.certManager = new CertManager(this, 'cert-manager', { settings, monitoringCrds });
     this.vault = new Vault(this, 'vault', { settings, monitoringCrds, certManager: this.certManager.release, pkiChartPath: props.pkiChartPath });
+    this.externalSecrets = new ExternalSecrets(this, 'external-secrets', { settings, monitoringCrds });
     this.falco = new Falco(this, 'falco', { imageMirror: settings.imageMirror, sizing: settings.sizing, monitoringCrds });
     this.argoCd = new ArgoCd(this, 'argocd', { settings, monitoringCrds });
     this.velero = new Velero(this, 'velero', { settings, monitoringCrds });
-    // Kyverno before its policies; the AppProject before the Applications that use it.
-    this.policies = new Policies(this, 'policies', { settings, kyverno: this.kyverno.release, argoCdApps: this.argoCd.apps });
+    // Kyverno before its policies; the AppProject before the Applications that use it; External
+    // Secrets' CRDs before the ClusterSecretStore of charts/platform-baseline.
+    this.policies = new Policies(this, 'policies', { settings, kyverno: this.kyverno.release, argoCdApps: this.argoCd.apps, externalSecrets: this.externalSecrets.release });
     // Velero's CRDs before the policies: Kyverno refuses a generate policy (generate-velero-restricted-schedule)
     // for a kind the API server does not serve yet.
     this.policies.applications.dependsOn = [...(this.policies.applications.dependsOn ?? []), dependable(this.velero.release)];
@@ -185,6 +192,7 @@ export class SecurityBaseline extends Construct {
       vault: this.vault.release,
       certManager: this.certManager.release,
       platformPki: this.vault.pki.release,
+      externalSecrets: this.externalSecrets.release,
       falco: this.falco.release,
       argoCd: this.argoCd.release,
       argoCdApps: this.argoCd.apps,

@@ -68,6 +68,12 @@ export interface SecurityBaselineProps {
    */
   readonly cosignPublicKey?: string;
   /**
+   * Hours a release-key-signed vulnerability-scan attestation stays acceptable, written to platform-policy-config
+   * (key scanAttestationMaxAge, e.g. "168h") for verify-image-signatures (rule verify-scan-attestation).
+   * @default - no scan attestation required (key set to "not-required"); the signature and the SBOM attestation still are
+   */
+  readonly scanAttestationMaxAgeHours?: number;
+  /**
    * Days Loki keeps logs.
    * @default 90 - PCI-DSS 4.0 10.5.1: three months immediately available
    */
@@ -116,6 +122,54 @@ export interface SecurityBaselineProps {
    * @default - the prod tier's: 35 days daily, 168 hours hourly
    */
   readonly backup?: BackupScheduleProps;
+  /**
+   * Sign-in to Argo CD and Grafana through the organisation's OIDC identity provider; the
+   * client secrets come from Vault through External Secrets (docs/identity.md).
+   * @default - no SSO: Argo CD has no sign-in at all (no local admin), Grafana only its break-glass admin
+   */
+  readonly sso?: ConsoleSsoProps;
+}
+
+/** What a group may do in Argo CD: read everything, sync the Applications of some projects, or administer. */
+export interface ArgoCdGroupRole {
+  /** Group as the identity provider puts it in the groups claim. */
+  readonly group: string;
+  readonly role: 'readonly' | 'sync' | 'admin';
+  /** AppProjects a `sync` group may sync (required for sync, not allowed otherwise). */
+  readonly projects?: readonly string[];
+}
+
+/** Single sign-on of the consoles through the organisation's OIDC identity provider (docs/identity.md). */
+export interface ConsoleSsoProps {
+  /** OIDC issuer (https). */
+  readonly issuerUrl: string;
+  /**
+   * Claim of the ID token carrying the user's groups.
+   * @default 'groups'
+   */
+  readonly groupsClaim?: string;
+  /** Argo CD's OIDC client and the group -> role mapping. */
+  readonly argoCd: {
+    /** Argo CD's external https URL. */
+    readonly url: string;
+    readonly clientId: string;
+    /** Group -> role; signed-in users without a matching group get read-only access. */
+    readonly groups: readonly ArgoCdGroupRole[];
+  };
+  /** Grafana's OIDC client, the identity provider's endpoints and the group -> role mapping. */
+  readonly grafana: {
+    /** Grafana's external https URL. */
+    readonly url: string;
+    readonly clientId: string;
+    /** The identity provider's authorization, token and userinfo endpoints (https). */
+    readonly authUrl: string;
+    readonly tokenUrl: string;
+    readonly apiUrl: string;
+    /** Groups mapped to Grafana's Admin, Editor and Viewer roles; a user in none of them cannot sign in. */
+    readonly adminGroups?: readonly string[];
+    readonly editorGroups?: readonly string[];
+    readonly viewerGroups: readonly string[];
+  };
 }
 
 /** Retention of Velero's scheduled backups. */
@@ -150,6 +204,7 @@ export interface BaselineSettings {
   readonly imageMirror: string;
   readonly gitOps: GitOpsSource;
   readonly cosignPublicKey?: string;
+  readonly scanAttestationMaxAgeHours?: number;
   readonly logRetentionDays: number;
   readonly metricsRetentionDays: number;
   readonly grafanaAdminSecretName: string;
@@ -160,6 +215,7 @@ export interface BaselineSettings {
   readonly awsLoadBalancerController?: AwsLoadBalancerControllerProps;
   readonly sizing: BaselineSizing;
   readonly backup: Required<BackupScheduleProps>;
+  readonly sso?: ConsoleSsoProps;
 }
 
 /** Namespaces and release names: other components (platform chart, policies) refer to them. */
@@ -172,6 +228,8 @@ export const BASELINE_NAMESPACES = {
   vault: 'vault',
   /** cert-manager, and the root CA key pair of the in-cluster CA (the ClusterIssuers' resource namespace). */
   certManager: 'cert-manager',
+  /** External Secrets Operator: syncs Vault secrets into workload namespaces (docs/secrets.md). */
+  externalSecrets: 'external-secrets',
   falco: 'falco',
   argoCd: 'argocd',
   monitoring: 'monitoring',
@@ -193,6 +251,35 @@ const REPO_URL = /^(https:\/\/|ssh:\/\/|git@)[^\s]+$/;
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** A DNS label (RFC 1123): part of the in-cluster CA's object names. */
 const DNS_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const HTTPS_URL = /^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
+/** Written into Argo CD's RBAC CSV and Grafana's JMESPath role expression: no separators or quotes. */
+const SSO_GROUP = /^[^\s,'"]+( [^\s,'"]+)*$/;
+
+/** The same rules the environment schema applies, for library users who pass props directly. */
+function validateSso(sso: ConsoleSsoProps): void {
+  const urls: Array<[string, string]> = [
+    ['sso.issuerUrl', sso.issuerUrl],
+    ['sso.argoCd.url', sso.argoCd.url],
+    ['sso.grafana.url', sso.grafana.url],
+    ['sso.grafana.authUrl', sso.grafana.authUrl],
+    ['sso.grafana.tokenUrl', sso.grafana.tokenUrl],
+    ['sso.grafana.apiUrl', sso.grafana.apiUrl],
+  ];
+  for (const [field, url] of urls) {
+    if (known(url) && !HTTPS_URL.test(url)) throw new Error(`${field} must be an https:// URL without query or fragment, got ${JSON.stringify(url)}`);
+  }
+  const groups = [...sso.argoCd.groups.map((g) => g.group), ...(sso.grafana.adminGroups ?? []), ...(sso.grafana.editorGroups ?? []), ...sso.grafana.viewerGroups];
+  for (const group of groups) {
+    if (known(group) && !SSO_GROUP.test(group)) throw new Error(`sso group names must not contain commas, quotes or leading/trailing spaces, got ${JSON.stringify(group)}`);
+  }
+  if (sso.argoCd.groups.length === 0) throw new Error('sso.argoCd.groups must map at least one group to a role');
+  for (const g of sso.argoCd.groups) {
+    if (g.role === 'sync' && (!g.projects || g.projects.length === 0)) throw new Error(`sso.argoCd.groups: sync group ${JSON.stringify(g.group)} needs the projects it may sync`);
+    if (g.role !== 'sync' && g.projects) throw new Error(`sso.argoCd.groups: projects apply to sync groups only, got them on ${g.role} group ${JSON.stringify(g.group)}`);
+  }
+  if (sso.grafana.viewerGroups.length === 0) throw new Error('sso.grafana.viewerGroups must name at least one group');
+}
 
 function known(value: unknown): boolean {
   return !Token.isUnresolved(value);
@@ -282,6 +369,11 @@ export function resolveBaselineSettings(props: SecurityBaselineProps): BaselineS
     throw new Error(`cosignPublicKey must be a PEM public key (-----BEGIN PUBLIC KEY-----), got ${JSON.stringify(props.cosignPublicKey.slice(0, 40))}`);
   }
 
+  const scanAge = props.scanAttestationMaxAgeHours;
+  if (scanAge !== undefined && known(scanAge) && (!Number.isInteger(scanAge) || scanAge < 1 || scanAge > 720)) {
+    throw new Error(`scanAttestationMaxAgeHours must be a whole number of hours between 1 and 720, got ${scanAge}`);
+  }
+
   const seal = cluster.vaultUnseal.seal;
   const expectedSeal = { aws: 'awskms', azure: 'azurekeyvault', gcp: 'gcpckms' }[cluster.cloud];
   if (known(seal) && seal !== expectedSeal) {
@@ -318,6 +410,8 @@ export function resolveBaselineSettings(props: SecurityBaselineProps): BaselineS
     );
   }
 
+  if (props.sso) validateSso(props.sso);
+
   const sizing = props.sizing ?? 'production';
   if (known(sizing) && sizing !== 'production' && sizing !== 'minimal') {
     throw new Error(`sizing must be 'production' or 'minimal', got ${JSON.stringify(sizing)}`);
@@ -331,6 +425,7 @@ export function resolveBaselineSettings(props: SecurityBaselineProps): BaselineS
     imageMirror: props.imageMirror,
     gitOps,
     cosignPublicKey: props.cosignPublicKey,
+    scanAttestationMaxAgeHours: scanAge,
     logRetentionDays,
     metricsRetentionDays,
     grafanaAdminSecretName: grafanaAdminExistingSecret ?? 'grafana-admin',
@@ -340,6 +435,7 @@ export function resolveBaselineSettings(props: SecurityBaselineProps): BaselineS
     awsLoadBalancerController: props.awsLoadBalancerController,
     sizing,
     backup,
+    sso: props.sso,
   };
 }
 

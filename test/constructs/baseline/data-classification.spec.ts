@@ -42,8 +42,8 @@ describe('data classification of the baseline namespaces', () => {
 
   it('stops synth for a baseline namespace without a class, saying where to add it', () => {
     const stack = new TerraformStack(Testing.app(), 's');
-    expect(() => baselineNamespace(stack, 'x', 'external-secrets', 'restricted')).toThrow(
-      'baseline namespace "external-secrets" has no data classification: add it to BASELINE_NAMESPACE_CLASSIFICATION (src/constructs/baseline/helm-defaults.ts)',
+    expect(() => baselineNamespace(stack, 'x', 'secrets-store-csi', 'restricted')).toThrow(
+      'baseline namespace "secrets-store-csi" has no data classification: add it to BASELINE_NAMESPACE_CLASSIFICATION (src/constructs/baseline/helm-defaults.ts)',
     );
   });
 

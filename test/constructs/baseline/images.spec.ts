@@ -85,7 +85,7 @@ describe.each(['aws', 'azure', 'gcp'] as const)('baseline images on %s', (cloud)
 
   it('sets images on every release that runs one (the walk is not vacuous)', () => {
     const withImages = new Set(found.map((f) => f.release));
-    const expected = ['kyverno', 'istio-cni', 'istiod', 'vault', 'cert-manager', 'falco', 'argo-cd', 'kube-prometheus-stack', 'loki', 'tempo', 'velero'];
+    const expected = ['kyverno', 'istio-cni', 'istiod', 'vault', 'cert-manager', 'external-secrets', 'falco', 'argo-cd', 'kube-prometheus-stack', 'loki', 'tempo', 'velero'];
     if (cloud === 'aws') expected.push('aws-load-balancer-controller');
     expect([...withImages].sort()).toEqual(expected.sort());
     // argocd-apps renders Argo CD objects only; istio base renders CRDs and webhooks only.

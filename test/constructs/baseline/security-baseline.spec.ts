@@ -249,10 +249,12 @@ describe('SecurityBaseline on aws (with the AWS Load Balancer Controller)', () =
   it('writes platform-policy-config in the format the restrict-image-registries policy matches', () => {
     const cm = Object.values(s.resources.kubernetes_config_map_v1 as Json)[0] as Json;
     expect(cm.metadata).toMatchObject({ name: 'platform-policy-config', namespace: 'kyverno' });
+    // The hourly restricted backups' TTL for policies/generate-velero-restricted-schedule (default 168 hours); no scan
+    // age configured: the scan attestation rule is switched off explicitly (the key is always written).
     expect(cm.data).toEqual({
       allowedRegistries: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/* | registry.example.com/platform/*',
-      // The hourly restricted backups' TTL for policies/generate-velero-restricted-schedule (default 168 hours).
       backupRestrictedTtl: '168h0m0s',
+      scanAttestationMaxAge: 'not-required',
     });
   });
 
@@ -317,7 +319,7 @@ describe('SecurityBaseline on azure', () => {
   let s: Synth;
   let baseline: SecurityBaseline;
   beforeAll(() => {
-    const p = props('azure', { cosignPublicKey: '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----', grafanaAdminExistingSecret: 'grafana-sso-admin' });
+    const p = props('azure', { cosignPublicKey: '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----', grafanaAdminExistingSecret: 'grafana-sso-admin', scanAttestationMaxAgeHours: 72 });
     s = synth(p);
     baseline = new SecurityBaseline(new TerraformStack(Testing.app(), 'test'), 'baseline', p);
   });
@@ -337,6 +339,11 @@ describe('SecurityBaseline on azure', () => {
     expect(cm.data.cosignPublicKey).toBe('-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n');
   });
 
+  it('writes the maximum scan attestation age to platform-policy-config as a Go duration', () => {
+    const cm = Object.values(s.resources.kubernetes_config_map_v1 as Json)[0] as Json;
+    expect(cm.data.scanAttestationMaxAge).toBe('72h');
+  });
+
   it('uses an existing grafana admin secret without creating one', () => {
     expect(s.values('kube-prometheus-stack').grafana.admin.existingSecret).toBe('grafana-sso-admin');
     expect(s.resources.kubernetes_secret_v1).toBeUndefined();
@@ -349,7 +356,7 @@ describe('SecurityBaseline on azure', () => {
   it('exposes releases by component and the chart version map', () => {
     expect(baseline.chartVersions).toMatchObject({ kyverno: '3.9.0', istiod: '1.30.3', vault: '0.34.1', falco: '9.1.0', argoCd: '10.1.1', kubePrometheusStack: '88.5.3', loki: '18.11.0', tempo: '2.2.4' });
     expect(Object.keys(baseline.releases).sort()).toEqual(
-      ['argoCd', 'argoCdApps', 'certManager', 'falco', 'istioBase', 'istioCni', 'istiod', 'kubePrometheusStack', 'kyverno', 'loki', 'platformPki', 'policyApplications', 'tempo', 'vault', 'velero'].sort(),
+      ['argoCd', 'argoCdApps', 'certManager', 'externalSecrets', 'falco', 'istioBase', 'istioCni', 'istiod', 'kubePrometheusStack', 'kyverno', 'loki', 'platformPki', 'policyApplications', 'tempo', 'vault', 'velero'].sort(),
     );
     expect(baseline.ingressAnnotations).toEqual({});
   });
@@ -473,6 +480,10 @@ describe('SecurityBaseline rejects bad props', () => {
 
   it('rejects a log retention under 90 days', () => {
     expect(build(props('aws', { logRetentionDays: 30 }))).toThrow('logRetentionDays must be a whole number of days between 90 and 3650, got 30');
+  });
+
+  it.each([0, 721, 1.5])('rejects a scan attestation age of %s hours', (hours) => {
+    expect(build(props('aws', { scanAttestationMaxAgeHours: hours }))).toThrow(`scanAttestationMaxAgeHours must be a whole number of hours between 1 and 720, got ${hours}`);
   });
 
   it('rejects a cosign key that is not a PEM public key', () => {
