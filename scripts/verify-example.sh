@@ -3,7 +3,7 @@
 # by file: path, as a bank's platform team would. This builds the library (dist/ with declarations),
 # installs the example from its lock file, type-checks it against the library's declarations (no
 # skipLibCheck), synthesizes it, and checks what its README promises (scripts/lib/check-example.cjs):
-# five stacks, the DR environment in eu-central-1 with its batch pool, its own state key, the bank's
+# seven stacks (platform, baseline and vault per environment, one state bootstrap), the DR environment in eu-central-1 with its batch pool, its own state key, the bank's
 # compliance rule judged in the evidence, the CI identities of both environments.
 #
 #   bash scripts/verify-example.sh              # the check

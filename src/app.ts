@@ -1,7 +1,7 @@
 /**
- * Builds the construct tree for a set of validated environments: two stacks
+ * Builds the construct tree for a set of validated environments: three stacks
  * per cloud and environment, the baseline depending on the platform through
- * the cluster contract; one state bootstrap stack per account / subscription /
+ * the cluster contract and Vault's configuration on the baseline; one state bootstrap stack per account / subscription /
  * project holding the state of a selected environment; and the compliance
  * packs over every stack.
  */
@@ -13,6 +13,7 @@ import type { ClusterContract } from './constructs/contract';
 import { AwsPlatformStack } from './stacks/aws-platform-stack';
 import { AzurePlatformStack } from './stacks/azure-platform-stack';
 import { BaselineStack } from './stacks/baseline-stack';
+import { VaultStack } from './stacks/vault-stack';
 import { stackName, stateStackName } from './stacks/common';
 import { HcpTerraformStack, hcpStackName } from './stacks/hcp-terraform-stack';
 import { StateBootstrapStack } from './stacks/state-bootstrap-stack';
@@ -22,6 +23,8 @@ export interface EnvironmentStacks {
   readonly config: EnvironmentConfig;
   readonly platform: AwsPlatformStack | AzurePlatformStack | GcpPlatformStack;
   readonly baseline: BaselineStack;
+  /** Vault's configuration, applied after the baseline installed Vault and it was initialised. */
+  readonly vault: VaultStack;
 }
 
 export function buildEnvironment(app: App, config: EnvironmentConfig): EnvironmentStacks {
@@ -41,7 +44,9 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const cluster: ClusterContract = platform.contract;
   const baseline = new BaselineStack(app, stackName(config, 'baseline'), { config, cluster });
   baseline.addDependency(platform);
-  return { config, platform, baseline };
+  const vault = new VaultStack(app, stackName(config, 'vault'), { config });
+  vault.addDependency(baseline);
+  return { config, platform, baseline, vault };
 }
 
 export interface PlatformApp {

@@ -23,5 +23,7 @@ export * from './stacks/aws-platform-stack';
 export * from './stacks/azure-platform-stack';
 export * from './stacks/gcp-platform-stack';
 export * from './stacks/baseline-stack';
+export * from './stacks/vault-stack';
+export * from './constructs/vault/platform-vault';
 export * from './stacks/state-bootstrap-stack';
 export * from './stacks/hcp-terraform-stack';

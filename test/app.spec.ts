@@ -1,6 +1,6 @@
 import { REFERENCE_DEFINITIONS } from './helpers/environments';
 /**
- * The whole app: 27 stacks (a platform and a baseline stack per cloud and
+ * The whole app: 36 stacks (a platform, a baseline and a vault stack per cloud and
  * environment, a state bootstrap stack per account / subscription / project
  * holding state), each with its backend and providers, the baseline reading its
  * cluster from the platform stack's remote state.
@@ -44,14 +44,19 @@ describe('the app', () => {
     manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
   });
 
-  it('synthesizes a platform and a baseline stack per cloud and environment, and a state bootstrap stack per state account (27)', () => {
+  it('synthesizes a platform, a baseline and a vault stack per cloud and environment, and a state bootstrap stack per state account (36)', () => {
     const names = Object.keys(manifest.stacks).sort();
     const expected = [
-      ...['aws', 'azure', 'gcp'].flatMap((c) => ['dev', 'staging', 'prod'].flatMap((e) => [`${c}-${e}-baseline`, `${c}-${e}-platform`])),
+      ...['aws', 'azure', 'gcp'].flatMap((c) => ['dev', 'staging', 'prod'].flatMap((e) => [`${c}-${e}-baseline`, `${c}-${e}-platform`, `${c}-${e}-vault`])),
       ...STATE_STACKS,
     ].sort();
     expect(names).toEqual(expected);
-    expect(names).toHaveLength(27);
+    expect(names).toHaveLength(36);
+  });
+
+  it('orders each vault stack after its baseline stack, and pins the Vault provider', () => {
+    for (const c of ['aws', 'azure', 'gcp']) for (const e of ['dev', 'staging', 'prod']) expect(manifest.stacks[`${c}-${e}-vault`].dependencies).toEqual([`${c}-${e}-baseline`]);
+    expect(stack('aws-prod-vault').terraform.required_providers.vault).toEqual({ source: 'hashicorp/vault', version: '5.6.0' });
   });
 
   it.each(STATE_STACKS)('keeps %s on a local state in its own directory, depending on no other stack', (name) => {
@@ -84,7 +89,7 @@ describe('the app', () => {
     buildApp(app, loadEnvironments(REFERENCE_DEFINITIONS, { clouds: ['aws'], environments: ['staging'] }), { stateBackends: stateBackendGroups(all) });
     app.synth();
     const selected = JSON.parse(readFileSync(join(selectedOut, 'manifest.json'), 'utf8')) as Json;
-    expect(Object.keys(selected.stacks).sort()).toEqual(['aws-staging-baseline', 'aws-staging-platform', 'aws-state-222222222222']);
+    expect(Object.keys(selected.stacks).sort()).toEqual(['aws-staging-baseline', 'aws-staging-platform', 'aws-staging-vault', 'aws-state-222222222222']);
     expect(readFileSync(join(selectedOut, 'stacks', 'aws-state-222222222222', 'cdk.tf.json'), 'utf8')).toBe(
       readFileSync(join(outdir, 'stacks', 'aws-state-222222222222', 'cdk.tf.json'), 'utf8'),
     );
@@ -125,7 +130,7 @@ describe('the app', () => {
   });
 
   it('stores AWS state in S3 with a customer-managed KMS key and native locking, one object per stack', () => {
-    for (const role of ['platform', 'baseline']) {
+    for (const role of ['platform', 'baseline', 'vault']) {
       const s3 = stack(`aws-prod-${role}`).terraform.backend.s3;
       expect(s3).toEqual({
         bucket: 'finplat-tfstate-333333333333',

@@ -100,7 +100,7 @@ describe('synthesizeFleet: cdktf synth for an app of one\'s own', () => {
     });
     expect(built.environments.map((e) => e.config.name)).toEqual(['dev']);
     const stacks = readdirSync(join(outdir, 'stacks')).sort();
-    expect(stacks).toEqual(['bank-extra', 'gcp-dev-baseline', 'gcp-dev-platform', 'gcp-state-finplat-dev-0001']);
+    expect(stacks).toEqual(['bank-extra', 'gcp-dev-baseline', 'gcp-dev-platform', 'gcp-dev-vault', 'gcp-state-finplat-dev-0001']);
     for (const stack of stacks) {
       for (const file of ['cdk.tf.json', 'versions.tf.json', 'compliance-report.json', 'compliance-report.md']) {
         expect({ stack, file, exists: existsSync(join(outdir, 'stacks', stack, file)) }).toEqual({ stack, file, exists: true });

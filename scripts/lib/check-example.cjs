@@ -24,7 +24,7 @@ function checkExample(outdir) {
   };
   const stacksDir = join(outdir, 'stacks');
   const stacks = existsSync(stacksDir) ? readdirSync(stacksDir).sort() : [];
-  const expected = ['aws-dr-baseline', 'aws-dr-platform', 'aws-prod-baseline', 'aws-prod-platform', 'aws-state-333333333333'];
+  const expected = ['aws-dr-baseline', 'aws-dr-platform', 'aws-dr-vault', 'aws-prod-baseline', 'aws-prod-platform', 'aws-prod-vault', 'aws-state-333333333333'];
   if (JSON.stringify(stacks) !== JSON.stringify(expected)) fail(`stacks: got ${JSON.stringify(stacks)}; expected ${JSON.stringify(expected)}`);
 
   const dr = json('aws-dr-platform', 'cdk.tf.json');

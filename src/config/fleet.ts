@@ -39,7 +39,7 @@ export interface Fleet {
 }
 
 /** The stack roles of an environment; stacks are `<cloud>-<name>-<role>`. */
-export const ENVIRONMENT_STACK_ROLES = ['platform', 'baseline'] as const;
+export const ENVIRONMENT_STACK_ROLES = ['platform', 'baseline', 'vault'] as const;
 
 function problemFor(config: EnvironmentConfig, field: string, value: unknown, allowed: string): ConfigProblem {
   const file = sourceFile(config);

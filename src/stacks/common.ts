@@ -8,7 +8,7 @@ import { AzurermBackend, CloudBackend, GcsBackend, LocalBackend, NamedCloudWorks
 import { BOOTSTRAP_STATE_PREFIX, isHcpState, isNativeState, type EnvironmentConfig } from '../config/schema';
 import { stateObject, type StateBackendGroup } from '../config/state-backends';
 
-export type StackRole = 'platform' | 'baseline';
+export type StackRole = 'platform' | 'baseline' | 'vault';
 
 /** `<cloud>-<name>-<role>`, so `cdktf deploy 'aws-prod-eu-west-1-*'` selects one environment. */
 export function stackName(config: Pick<EnvironmentConfig, 'cloud' | 'name'>, role: StackRole): string {

@@ -24,7 +24,7 @@ import { Workspace } from '@cdktf/provider-tfe/lib/workspace';
 import { WorkspaceSettings } from '@cdktf/provider-tfe/lib/workspace-settings';
 import type { EnvironmentConfig, HcpStateConfig } from '../config/schema';
 import type { HcpOrganizationGroup } from '../config/state-backends';
-import { stackName } from './common';
+import { stackName, type StackRole } from './common';
 
 /** The Terraform version every workspace runs: the one the workflow installs (`terraform_version`). */
 export const HCP_TERRAFORM_VERSION = '1.11.4';
@@ -86,7 +86,7 @@ export class HcpTerraformStack extends TerraformStack {
         pools.set(hcp.agentPool, pool);
       }
 
-      const workspace = (role: 'platform' | 'baseline', consumers: string[]): Workspace => {
+      const workspace = (role: StackRole, consumers: string[]): Workspace => {
         const name = stackName(config, role);
         const ws = new Workspace(this, `ws-${name}`, {
           organization,
@@ -116,6 +116,9 @@ export class HcpTerraformStack extends TerraformStack {
       const baseline = workspace('baseline', []);
       const platform = workspace('platform', [baseline.id]);
       new RunTrigger(this, `trigger-${stackName(config, 'baseline')}`, { workspaceId: baseline.id, sourceableId: platform.id });
+      // Vault's configuration reads no other state; it is planned after a baseline run.
+      const vault = workspace('vault', []);
+      new RunTrigger(this, `trigger-${stackName(config, 'vault')}`, { workspaceId: vault.id, sourceableId: baseline.id });
     }
     this.workspaces = workspaces;
   }

@@ -37,7 +37,7 @@ describe('npm run synth environment', () => {
     expect(run.status).toBe(0);
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/ERROR|Unable to open CLI configuration|ENOTFOUND/);
     expect(run.stderr).toContain('does not exist; synth runs without it');
-    expect(readdirSync(join(outdir, 'out', 'stacks')).sort()).toEqual(['gcp-dev-baseline', 'gcp-dev-platform', 'gcp-state-finplat-dev-0001']);
+    expect(readdirSync(join(outdir, 'out', 'stacks')).sort()).toEqual(['gcp-dev-baseline', 'gcp-dev-platform', 'gcp-dev-vault', 'gcp-state-finplat-dev-0001']);
   }, 60_000);
 
   it('prints a configuration error once and does not start cdktf', () => {

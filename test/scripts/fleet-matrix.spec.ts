@@ -47,12 +47,12 @@ describe('fleetMatrix', () => {
     for (const entry of include) expect(Object.keys(entry)).toEqual(['cloud', 'environment', 'tier', 'runnerKey']);
   });
 
-  it('with roles, has one leg per stack: platform then baseline of each environment', () => {
+  it('with roles, has one leg per stack: platform, baseline, then vault of each environment', () => {
     const { include } = fleetMatrix(FLEET, { roles: true });
-    expect(include).toHaveLength(18);
+    expect(include).toHaveLength(27);
     expect(include).toEqual(FLEET.flatMap((c) => ENVIRONMENT_STACK_ROLES.map((role) => ({ cloud: c.cloud, environment: c.name, tier: c.tier, runnerKey: `${c.cloud}_${c.name}`.toUpperCase(), role }))));
-    expect(include.slice(0, 2).map((e) => e.role)).toEqual(['platform', 'baseline']);
-    expect(new Set(include.map((e: MatrixEntry) => `${e.cloud}-${e.environment}-${e.role}`)).size).toBe(18);
+    expect(include.slice(0, 3).map((e) => e.role)).toEqual(['platform', 'baseline', 'vault']);
+    expect(new Set(include.map((e: MatrixEntry) => `${e.cloud}-${e.environment}-${e.role}`)).size).toBe(27);
   });
 
   it('narrows by tier', () => {
@@ -66,7 +66,7 @@ describe('fleetMatrix', () => {
 
   it('narrows by a glob and a cloud', () => {
     expect(fleetMatrix(selectEnvironments(FLEET, { environments: ['stag*'] })).include.map((e) => `${e.cloud}-${e.environment}`)).toEqual(['aws-staging', 'azure-staging', 'gcp-staging']);
-    expect(fleetMatrix(selectEnvironments(FLEET, { clouds: ['gcp'], environments: ['*'] }), { roles: true }).include).toHaveLength(6);
+    expect(fleetMatrix(selectEnvironments(FLEET, { clouds: ['gcp'], environments: ['*'] }), { roles: true }).include).toHaveLength(9);
   });
 
   it('refuses a pattern that matches nothing, naming it', () => {
@@ -110,8 +110,10 @@ describe('fleet-matrix command line', () => {
       include: [
         { cloud: 'azure', environment: 'dev', tier: 'dev', runnerKey: 'AZURE_DEV', role: 'platform' },
         { cloud: 'azure', environment: 'dev', tier: 'dev', runnerKey: 'AZURE_DEV', role: 'baseline' },
+        { cloud: 'azure', environment: 'dev', tier: 'dev', runnerKey: 'AZURE_DEV', role: 'vault' },
         { cloud: 'gcp', environment: 'dev', tier: 'dev', runnerKey: 'GCP_DEV', role: 'platform' },
         { cloud: 'gcp', environment: 'dev', tier: 'dev', runnerKey: 'GCP_DEV', role: 'baseline' },
+        { cloud: 'gcp', environment: 'dev', tier: 'dev', runnerKey: 'GCP_DEV', role: 'vault' },
       ],
     });
   });

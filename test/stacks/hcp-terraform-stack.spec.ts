@@ -80,13 +80,13 @@ describe('the stacks of an HCP Terraform environment', () => {
   const built = buildApp(Testing.app(), [awsHcp]);
   const synthesized = (stack: string): Json => {
     const env = built.environments[0];
-    const target = [env.platform, env.baseline].find((s) => s.node.id === stack);
+    const target = [env.platform, env.baseline, env.vault].find((s) => s.node.id === stack);
     if (!target) throw new Error(stack);
     return JSON.parse(Testing.synth(target)) as Json;
   };
 
   it('keep state and runs in the workspace named after the stack, in the environment project, with no token in the configuration', () => {
-    for (const stack of ['aws-prod-platform', 'aws-prod-baseline']) {
+    for (const stack of ['aws-prod-platform', 'aws-prod-baseline', 'aws-prod-vault']) {
       const json = synthesized(stack);
       expect(json.terraform.cloud).toEqual({ hostname: 'app.terraform.io', organization: 'example-bank', workspaces: { name: stack, project: 'Platform prod' } });
       expect(json.terraform.backend).toBeUndefined();
@@ -131,7 +131,7 @@ describe('hcp-terraform-<organization>: the workspaces', () => {
 
   it('has a workspace per stack, tagged with the fleet attributes, never auto-applied, assessed for drift, on the pinned Terraform', () => {
     expect(resources(json, 'tfe_workspace').map((w) => w.name).sort()).toEqual(
-      ['aws-prod-baseline', 'aws-prod-platform', 'azure-prod-baseline', 'azure-prod-platform', 'gcp-dev-baseline', 'gcp-dev-platform'],
+      ['aws-prod-baseline', 'aws-prod-platform', 'aws-prod-vault', 'azure-prod-baseline', 'azure-prod-platform', 'azure-prod-vault', 'gcp-dev-baseline', 'gcp-dev-platform', 'gcp-dev-vault'],
     );
     expect(workspace('aws-prod-platform')).toMatchObject({
       organization: 'example-bank',
@@ -152,18 +152,21 @@ describe('hcp-terraform-<organization>: the workspaces', () => {
 
   it('runs every workspace on its agent pool and shares the platform state with its own baseline only', () => {
     const settings = resources(json, 'tfe_workspace_settings');
-    expect(settings).toHaveLength(6);
+    expect(settings).toHaveLength(9);
     for (const s of settings) expect(s).toMatchObject({ execution_mode: 'agent', global_remote_state: false });
     const platform = named(json, 'tfe_workspace_settings', 'settings-aws-prod-platform');
     expect(platform.agent_pool_id).toContain('data.tfe_agent_pool.pool-prod-network');
     expect(platform.remote_state_consumer_ids).toEqual(['${tfe_workspace.ws-aws-prod-baseline.id}']);
     expect(named(json, 'tfe_workspace_settings', 'settings-aws-prod-baseline').remote_state_consumer_ids).toEqual([]);
+    // Vault's configuration reads no other workspace's state, and none reads its state.
+    expect(named(json, 'tfe_workspace_settings', 'settings-aws-prod-vault').remote_state_consumer_ids).toEqual([]);
   });
 
-  it('queues a baseline plan after each platform apply', () => {
+  it('queues a baseline plan after each platform apply, and a vault plan after each baseline apply', () => {
     const trigger = named(json, 'tfe_run_trigger', 'trigger-aws-prod-baseline');
     expect(trigger).toEqual({ workspace_id: '${tfe_workspace.ws-aws-prod-baseline.id}', sourceable_id: '${tfe_workspace.ws-aws-prod-platform.id}' });
-    expect(resources(json, 'tfe_run_trigger')).toHaveLength(3);
+    expect(named(json, 'tfe_run_trigger', 'trigger-aws-prod-vault')).toEqual({ workspace_id: '${tfe_workspace.ws-aws-prod-vault.id}', sourceable_id: '${tfe_workspace.ws-aws-prod-baseline.id}' });
+    expect(resources(json, 'tfe_run_trigger')).toHaveLength(6);
   });
 
   it('pins the Terraform version the workflow installs', () => {
@@ -218,6 +221,6 @@ describe('HCP Terraform in the fleet', () => {
     const built = buildApp(Testing.app(), [fleet.environments[1]], { stateBackends: fleet.stateBackends, hcpOrganizations: fleet.hcpOrganizations });
     expect(built.hcpOrganizations).toHaveLength(1);
     expect(built.stateBootstraps).toEqual([]);
-    expect([...built.hcpOrganizations[0].workspaces.keys()].sort()).toEqual(['aws-prod-baseline', 'aws-prod-platform', 'gcp-dev-baseline', 'gcp-dev-platform']);
+    expect([...built.hcpOrganizations[0].workspaces.keys()].sort()).toEqual(['aws-prod-baseline', 'aws-prod-platform', 'aws-prod-vault', 'gcp-dev-baseline', 'gcp-dev-platform', 'gcp-dev-vault']);
   });
 });

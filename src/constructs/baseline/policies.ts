@@ -43,6 +43,27 @@ export function policyConfigData(settings: BaselineSettings): Record<string, str
 }
 
 /**
+ * The chart's application namespaces (its defaults), each with its data class
+ * (policies/require-data-classification refuses a namespace without one): they hold
+ * cardholder data, the highest class.
+ */
+export const PLATFORM_APPLICATION_NAMESPACES = [
+  { name: 'payments', payments: true, dataClassification: 'restricted' },
+  { name: 'payments-batch', payments: true, dataClassification: 'restricted' },
+] as const;
+
+/**
+ * The namespaces whose `vault-secrets` identity may use the ClusterSecretStore (and so log in to
+ * Vault): the application namespaces, and the consoles' namespaces when they sign in through SSO
+ * (their OIDC client secrets). charts/platform-baseline renders the same list; the Vault role binds it.
+ */
+export function secretStoreNamespaces(sso?: ConsoleSsoProps): string[] {
+  const names: string[] = PLATFORM_APPLICATION_NAMESPACES.map((ns) => ns.name);
+  if (sso) names.push(BASELINE_NAMESPACES.argoCd, BASELINE_NAMESPACES.monitoring);
+  return names;
+}
+
+/**
  * Values of charts/platform-baseline as synced by Argo CD, aligned with the releases this baseline installs.
  * `vaultTlsSecretName`: the Secret (namespace vault) whose ca.crt the ClusterSecretStore trusts;
  * `sso`: the consoles' SSO, whose client secrets the chart's ExternalSecrets read from Vault.
@@ -72,13 +93,7 @@ export function platformChartValues(vaultTlsSecretName = 'vault-server-tls', sso
       },
     },
     consoleSso: consoleSsoChartValues(sso),
-    // The chart's application namespaces (its defaults), each with its data class
-    // (policies/require-data-classification refuses a namespace without one): they hold
-    // cardholder data, the highest class.
-    namespaces: [
-      { name: 'payments', payments: true, dataClassification: 'restricted' },
-      { name: 'payments-batch', payments: true, dataClassification: 'restricted' },
-    ],
+    namespaces: PLATFORM_APPLICATION_NAMESPACES.map((ns) => ({ ...ns })),
   };
 }
 

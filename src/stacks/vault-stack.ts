@@ -1,0 +1,56 @@
+/**
+ * `<cloud>-<env>-vault`: Vault configured as code (PlatformVaultConfig), applied
+ * after the baseline stack has installed Vault and a person has initialised it
+ * (docs/runbooks.md, "Vault bootstrap"). The provider reaches Vault through
+ * `kubectl port-forward` on the runner (Vault has no network path outside the
+ * cluster) and logs in with the job's GitHub OIDC token (JWT auth method
+ * `jwt-ci`, one role per environment): no Vault token, root or otherwise, is
+ * in the configuration, the state or a CI secret.
+ */
+import { TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
+import type { EnvironmentConfig } from '../config/schema';
+import { secretStoreNamespaces } from '../constructs/baseline/policies';
+import { BASELINE_NAMESPACES, VAULT_RELEASE } from '../constructs/baseline/settings';
+import { PlatformVaultConfig } from '../constructs/vault/platform-vault';
+import { configureBackend } from './common';
+
+/** Where the deploy job's port-forward listens (`kubectl -n vault port-forward svc/vault 8200:8200`). */
+export const VAULT_PORT_FORWARD_ADDRESS = 'https://127.0.0.1:8200';
+/** A DNS name of Vault's certificate (charts/platform-pki): verified although the connection goes to 127.0.0.1. */
+export const VAULT_TLS_SERVER_NAME = `${VAULT_RELEASE}.${BASELINE_NAMESPACES.vault}.svc`;
+/** JWT auth method for the CI's GitHub OIDC tokens, created at bootstrap (docs/runbooks.md). */
+export const VAULT_CI_AUTH_MOUNT = 'jwt-ci';
+
+/** The Vault role the environment's deploy job logs in with (bound to its GitHub environment at bootstrap). */
+export function vaultCiRole(config: Pick<EnvironmentConfig, 'cloud' | 'name'>): string {
+  return `ci-${config.cloud}-${config.name}`;
+}
+
+export interface VaultStackProps {
+  /** The validated configuration of the environment: its state backend and SSO (which namespaces the store serves). */
+  readonly config: EnvironmentConfig;
+}
+
+/** `<cloud>-<env>-vault`: the platform's Vault configuration in its own state, applied with a short-lived CI identity. */
+export class VaultStack extends TerraformStack {
+  readonly vault: PlatformVaultConfig;
+
+  constructor(scope: Construct, id: string, props: VaultStackProps) {
+    super(scope, id);
+    const { config } = props;
+    configureBackend(this, config);
+    new VaultProvider(this, 'vault', {
+      address: VAULT_PORT_FORWARD_ADDRESS,
+      tlsServerName: VAULT_TLS_SERVER_NAME,
+      // The CA of Vault's certificate comes from VAULT_CACERT (ca.crt of vault/vault-server-tls, read by the job);
+      // the GitHub OIDC token from TERRAFORM_VAULT_AUTH_JWT. Neither is written into the configuration.
+      authLoginJwt: [{ mount: VAULT_CI_AUTH_MOUNT, role: vaultCiRole(config) }],
+      // Terraform's child token lives only for the run.
+      skipChildToken: false,
+      maxLeaseTtlSeconds: 1200,
+    });
+    this.vault = new PlatformVaultConfig(this, 'vault-config', { namespaces: secretStoreNamespaces(config.sso) });
+  }
+}
