@@ -23,7 +23,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { type PolicyStatement, policyDocument, serviceTrustPolicy } from './iam';
+import { type PolicyStatement, policyDocument, serviceTrustPolicy, tlsOnlyStatements } from './iam';
 import { EncryptionKey, type KeyRef } from './kms';
 
 /** The second region's copy: where, and the provider (an aliased AwsProvider of that region) its resources use. */
@@ -78,28 +78,6 @@ export function veleroBucketStatements(bucketArn: string, keyArn: string): Polic
   ];
 }
 
-function transportStatements(bucketArn: string): PolicyStatement[] {
-  return [
-    {
-      // PCI-DSS 4.2.1: backups hold cardholder data and only ever travel over TLS...
-      Sid: 'DenyInsecureTransport',
-      Effect: 'Deny',
-      Principal: { AWS: '*' },
-      Action: 's3:*',
-      Resource: [bucketArn, `${bucketArn}/*`],
-      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-    },
-    {
-      // ...and never over TLS older than 1.2.
-      Sid: 'DenyTlsBelow12',
-      Effect: 'Deny',
-      Principal: { AWS: '*' },
-      Action: 's3:*',
-      Resource: [bucketArn, `${bucketArn}/*`],
-      Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } },
-    },
-  ];
-}
 
 interface HardenedBucketOptions {
   readonly bucketName: string;
@@ -247,14 +225,14 @@ export class BackupBucket extends Construct {
       bucketName: logBucketName,
       key: logKey,
       objectLockDays: 0,
-      statements: (arn) => [...transportStatements(arn), logDelivery(arn, sourceArn(bucketName))],
+      statements: (arn) => [...tlsOnlyStatements(arn), logDelivery(arn, sourceArn(bucketName))],
       rules: logRules,
     });
     const primary = new HardenedBucket(this, 'backups', {
       bucketName,
       key: this.backupKey,
       objectLockDays: immutabilityDays,
-      statements: (arn) => [...transportStatements(arn), keyStatement(arn, this.backupKey.keyArn)],
+      statements: (arn) => [...tlsOnlyStatements(arn), keyStatement(arn, this.backupKey.keyArn)],
       rules: backupRules(noncurrentDays),
       logTarget: logs.bucket,
     });
@@ -282,14 +260,14 @@ export class BackupBucket extends Construct {
         bucketName: `${replicaName}-logs`,
         key: replicaLogKey,
         objectLockDays: 0,
-        statements: (arn) => [...transportStatements(arn), logDelivery(arn, sourceArn(replicaName))],
+        statements: (arn) => [...tlsOnlyStatements(arn), logDelivery(arn, sourceArn(replicaName))],
         rules: logRules,
       });
       const replica = new HardenedBucket(replicaScope, 'backups', {
         bucketName: replicaName,
         key: replicaKey,
         objectLockDays: immutabilityDays,
-        statements: (arn) => [...transportStatements(arn), keyStatement(arn, replicaKey.keyArn)],
+        statements: (arn) => [...tlsOnlyStatements(arn), keyStatement(arn, replicaKey.keyArn)],
         // Velero never deletes in the replica (delete markers are not replicated): copies expire a week after their TTL.
         rules: backupRules(noncurrentDays, props.retentionDays + 7),
         logTarget: replicaLogs.bucket,

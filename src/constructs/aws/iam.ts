@@ -34,3 +34,28 @@ export function serviceTrustPolicy(service: string, actions: readonly string[] =
     },
   ]);
 }
+
+/**
+ * A bucket policy's transport statements: deny every request without TLS, and every request over
+ * TLS older than 1.2 (PCI-DSS 4.0 4.2.1), for the bucket and its objects.
+ */
+export function tlsOnlyStatements(bucketArn: string): PolicyStatement[] {
+  return [
+    {
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:*',
+      Resource: [bucketArn, `${bucketArn}/*`],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
+    {
+      Sid: 'DenyTlsBelow12',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:*',
+      Resource: [bucketArn, `${bucketArn}/*`],
+      Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } },
+    },
+  ];
+}

@@ -16,7 +16,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { type PolicyStatement, policyDocument } from './iam';
+import { type PolicyStatement, policyDocument, tlsOnlyStatements } from './iam';
 import { EncryptionKey, type KeyRef } from './kms';
 
 /** The state objects one group of principals may touch: everything else in the bucket is denied to them. */
@@ -133,26 +133,8 @@ export class StateBucket extends Construct implements StateStorageRef {
     this.bucketArn = this.bucket.arn;
     this.logBucketArn = this.logBucket.arn;
 
-    const transport = (bucketArn: string): PolicyStatement[] => [
-      {
-        // PCI-DSS 4.2.1: state and logs only ever travel over TLS...
-        Sid: 'DenyInsecureTransport',
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Action: 's3:*',
-        Resource: [bucketArn, `${bucketArn}/*`],
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      },
-      {
-        // ...and never over TLS older than 1.2.
-        Sid: 'DenyTlsBelow12',
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Action: 's3:*',
-        Resource: [bucketArn, `${bucketArn}/*`],
-        Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } },
-      },
-    ];
+    // PCI-DSS 4.2.1: state and logs only ever travel over TLS 1.2 or later.
+    const transport = tlsOnlyStatements;
 
     this.harden('log', this.logBucket, logKey, [
       ...transport(this.logBucket.arn),

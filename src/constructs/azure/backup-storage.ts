@@ -18,6 +18,7 @@ import { ManagedIdentity } from './identity';
 import type { KeyRef } from './key-vault';
 import { Diagnostics, type WorkspaceRef } from './logging';
 import { PrivateLink, type PrivateDnsZoneRef } from './private-link';
+import { HARDENED_STORAGE_ACCOUNT } from './storage-defaults';
 
 /** The container Velero's BackupStorageLocation names. */
 export const BACKUP_CONTAINER_NAME = 'velero';
@@ -98,17 +99,10 @@ export class BackupStorage extends Construct {
       name: props.storageAccountName,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
-      accountKind: 'StorageV2',
-      accountTier: 'Standard',
+      // HARDENED_STORAGE_ACCOUNT: StorageV2, GZRS, TLS 1.2+, no public blobs, Entra ID only.
       // Zone-redundant, and copied to the paired region: backups survive a zone and a region loss.
-      accountReplicationType: 'GZRS',
-      httpsTrafficOnlyEnabled: true,
-      minTlsVersion: 'TLS1_2',
-      allowNestedItemsToBePublic: false,
-      crossTenantReplicationEnabled: false,
       // Entra ID only: no account keys, SAS from keys or SFTP local users that bypass RBAC and its audit trail.
-      sharedAccessKeyEnabled: false,
-      defaultToOauthAuthentication: true,
+      ...HARDENED_STORAGE_ACCOUNT,
       localUserEnabled: false,
       infrastructureEncryptionEnabled: true,
       // Private endpoint only: no public network path.

@@ -11,6 +11,7 @@ import { ManagedIdentity } from './identity';
 import type { KeyRef } from './key-vault';
 import { Diagnostics, type WorkspaceRef } from './logging';
 import { PrivateLink, type PrivateDnsZoneRef } from './private-link';
+import { HARDENED_STORAGE_ACCOUNT } from './storage-defaults';
 
 export interface FlowLogsProps {
   /** Prefix of resource names. */
@@ -95,17 +96,10 @@ export class FlowLogs extends Construct {
       name: props.storageAccountName,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
-      accountKind: 'StorageV2',
-      accountTier: 'Standard',
+      // HARDENED_STORAGE_ACCOUNT: StorageV2, GZRS, TLS 1.2+, no public blobs, Entra ID only.
       // Zone- and geo-redundant: flow logs are audit evidence that must survive a regional loss.
-      accountReplicationType: 'GZRS',
-      httpsTrafficOnlyEnabled: true,
-      minTlsVersion: 'TLS1_2',
-      allowNestedItemsToBePublic: false,
-      crossTenantReplicationEnabled: false,
       // Entra ID only for people; Network Watcher writes as a trusted Azure service.
-      sharedAccessKeyEnabled: false,
-      defaultToOauthAuthentication: true,
+      ...HARDENED_STORAGE_ACCOUNT,
       infrastructureEncryptionEnabled: true,
       // Reachable only by trusted Azure services (Network Watcher); every other network is denied.
       networkRules: { defaultAction: 'Deny', bypass: ['AzureServices', 'Logging', 'Metrics'] },

@@ -25,6 +25,7 @@ import { ManagedIdentity } from './identity';
 import { KeyVault, VaultKey } from './key-vault';
 import { Diagnostics, LogWorkspace } from './logging';
 import { PrivateLink } from './private-link';
+import { HARDENED_STORAGE_ACCOUNT } from './storage-defaults';
 
 export interface StateStorageProps {
   /** Base of the names of the surrounding resources (`vnet-<name>`, `log-<name>` ...). */
@@ -167,17 +168,10 @@ export class StateStorage extends Construct {
       name: props.storageAccountName,
       resourceGroupName,
       location,
-      accountKind: 'StorageV2',
-      accountTier: 'Standard',
+      // HARDENED_STORAGE_ACCOUNT: StorageV2, GZRS, TLS 1.2+, no public blobs, Entra ID only.
       // Zone- and geo-redundant: every environment's state survives a zone or regional loss.
-      accountReplicationType: 'GZRS',
-      httpsTrafficOnlyEnabled: true,
-      minTlsVersion: 'TLS1_2',
-      allowNestedItemsToBePublic: false,
-      crossTenantReplicationEnabled: false,
       // Entra ID only: the azurerm backend uses use_azuread_auth; no key, SAS or local user can read state.
-      sharedAccessKeyEnabled: false,
-      defaultToOauthAuthentication: true,
+      ...HARDENED_STORAGE_ACCOUNT,
       localUserEnabled: false,
       sftpEnabled: false,
       // User delegation SAS (the only SAS left without shared keys) lives an hour at most.

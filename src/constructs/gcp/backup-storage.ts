@@ -19,6 +19,7 @@ import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucke
 import type { ServiceAccountRef } from '../contract';
 import { GoogleServiceAccount, WorkloadIdentityBinding } from './identity';
 import { CryptoKey, KeyRing } from './kms';
+import { STORAGE_DATA_ACCESS_AUDIT } from './state-bucket';
 
 /** Object create, read, list and delete in one bucket; no bucket IAM or retention changes. */
 export const STORAGE_OBJECT_ADMIN_ROLE = 'roles/storage.objectAdmin';
@@ -159,12 +160,7 @@ export class BackupBucket extends Construct {
     // PCI-DSS 10.2.1: Data Access audit logs of Cloud Storage in the project: every backup read and
     // write with the caller. The same (authoritative) setting as the state bootstrap stack's in a
     // project holding both, so the two stacks never undo each other.
-    new ProjectIamAuditConfig(this, 'storage-audit-logs', {
-      project: props.project,
-      service: 'storage.googleapis.com',
-      auditLogConfig: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }],
-      dependsOn,
-    });
+    new ProjectIamAuditConfig(this, 'storage-audit-logs', { project: props.project, ...STORAGE_DATA_ACCESS_AUDIT, dependsOn });
 
     this.veleroServiceAccount = new GoogleServiceAccount(this, 'velero-identity', {
       accountId: `${props.name}-velero`,

@@ -8,6 +8,16 @@ import { type ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataGoogleStorageProjectServiceAccount } from '@cdktf/provider-google/lib/data-google-storage-project-service-account';
 import { ProjectIamAuditConfig } from '@cdktf/provider-google/lib/project-iam-audit-config';
+
+/**
+ * Cloud Storage Data Access audit logs of a project (PCI-DSS 4.0 10.2.1): every object read and write
+ * with the caller. Authoritative per project and service, so every stack that sets it in a project
+ * (the state bootstrap stack, the platform stack's backup bucket) sets exactly this.
+ */
+export const STORAGE_DATA_ACCESS_AUDIT = {
+  service: 'storage.googleapis.com',
+  auditLogConfig: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }],
+};
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { CryptoKey, KeyRing } from './kms';
 import { assertResourceName } from './validation';
@@ -109,10 +119,6 @@ export class StateBucket extends Construct {
 
     // PCI-DSS 10.2.1: Data Access audit logs of Cloud Storage in this project: every object read and
     // write, with the caller's identity (GCS usage logs carry less and need a second, unlogged bucket).
-    new ProjectIamAuditConfig(this, 'storage-audit-logs', {
-      project: props.project,
-      service: 'storage.googleapis.com',
-      auditLogConfig: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }],
-    });
+    new ProjectIamAuditConfig(this, 'storage-audit-logs', { project: props.project, ...STORAGE_DATA_ACCESS_AUDIT });
   }
 }
