@@ -38,7 +38,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadFleetFromDirectory, type EnvironmentConfig } from '../src/config';
-import { CHART_IMAGES, UPSTREAM_IMAGES, mirrorReference, runsOn, upstreamReference, type ImageName } from '../src/constructs/baseline/images';
+import type { BaselineComponent } from '../src/constructs/baseline/helm-defaults';
+import { CHART_IMAGES, imagesOf } from '../src/constructs/baseline/images';
 import { exceptionProblems, gateReport, gateScan, parseScanExceptions, type GateResult, type ScanException } from './lib/scan-gate';
 
 export const SBOM_PREDICATE_TYPE = 'https://cyclonedx.org/bom';
@@ -57,16 +58,15 @@ export interface MirrorItem {
 
 /** Every image the baseline runs on each environment's cloud (each once, over every chart) into that environment's mirror, deduplicated by mirror. */
 export function mirrorPlan(environments: readonly EnvironmentConfig[]): MirrorItem[] {
-  const names = [...new Set(Object.values(CHART_IMAGES).flat())] as ImageName[];
+  const components = Object.keys(CHART_IMAGES) as BaselineComponent[];
   // One entry per mirror and image; each mirror gets the images its environment's cloud runs (the
-  // Velero object-store plugin of that cloud only, CLOUD_ONLY_IMAGES).
+  // Velero object-store plugin of that cloud only, CLOUD_ONLY_IMAGES), as imagesOf lists them.
   const seen = new Set<string>();
   const plan: MirrorItem[] = [];
   for (const env of environments) {
-    for (const n of names.filter((name) => runsOn(name, env.cloud))) {
-      const item = { source: upstreamReference(UPSTREAM_IMAGES[n]), mirror: mirrorReference(env.platformImageMirror, n) };
-      if (!seen.has(item.mirror)) plan.push(item);
-      seen.add(item.mirror);
+    for (const { source, mirror } of imagesOf(components, env.platformImageMirror, env.cloud)) {
+      if (!seen.has(mirror)) plan.push({ source, mirror });
+      seen.add(mirror);
     }
   }
   return plan;

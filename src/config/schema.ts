@@ -6,6 +6,7 @@
  * what prod refuses) live in `validate.ts`, which reports every problem at once.
  */
 import { z } from 'zod';
+import { DEFAULT_SSO_GROUPS_CLAIM, HTTPS_URL, SSO_GROUP } from '../constructs/baseline/sso-rules';
 
 export const CLOUDS = ['aws', 'azure', 'gcp'] as const;
 export type CloudName = (typeof CLOUDS)[number];
@@ -151,9 +152,9 @@ const gitOpsSchema = z.strictObject({
 });
 
 /** An https URL (the identity provider and the consoles: tokens and client secrets travel over it). */
-const httpsUrl = z.string().regex(/^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'an https:// URL without query or fragment');
+const httpsUrl = z.string().regex(HTTPS_URL, 'an https:// URL without query or fragment');
 /** A group as the identity provider puts it in the groups claim. */
-const ssoGroup = z.string().regex(/^[^\s,'"]+( [^\s,'"]+)*$/, "a group name without commas, quotes or leading/trailing spaces");
+const ssoGroup = z.string().regex(SSO_GROUP, "a group name without commas, quotes or leading/trailing spaces");
 
 /**
  * Sign-in to the consoles (Argo CD, Grafana) through the organisation's OIDC identity provider
@@ -166,7 +167,7 @@ const ssoSchema = z.strictObject({
    * Claim of the ID token that carries the user's groups.
    * @default 'groups'
    */
-  groupsClaim: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.:/-]*$/, 'a claim name such as groups').default('groups'),
+  groupsClaim: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.:/-]*$/, 'a claim name such as groups').default(DEFAULT_SSO_GROUPS_CLAIM),
   argoCd: z.strictObject({
     /** Argo CD's external URL (the OIDC redirect goes to <url>/auth/callback). */
     url: httpsUrl,

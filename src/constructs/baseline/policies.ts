@@ -11,7 +11,7 @@ import { BASELINE_CHARTS, BASELINE_OBJECT_LABELS, baselineRelease, type HelmValu
 import { platformApplication } from './argocd';
 import { veleroTtl } from './velero';
 import { VAULT_SECRET_STORE } from './external-secrets';
-import { consoleSsoChartValues } from './sso';
+import { CONSOLE_OIDC_SECRETS, consoleSsoChartValues } from './sso';
 import type { ConsoleSsoProps } from './settings';
 import { BASELINE_NAMESPACES, KUBE_PROMETHEUS_RELEASE, type BaselineSettings } from './settings';
 
@@ -59,7 +59,8 @@ export const PLATFORM_APPLICATION_NAMESPACES = [
  */
 export function secretStoreNamespaces(sso?: ConsoleSsoProps): string[] {
   const names: string[] = PLATFORM_APPLICATION_NAMESPACES.map((ns) => ns.name);
-  if (sso) names.push(BASELINE_NAMESPACES.argoCd, BASELINE_NAMESPACES.monitoring);
+  // The namespaces of the consoles' client-secret ExternalSecrets (consoleSsoChartValues turns them on with SSO).
+  if (sso) names.push(...Object.values(CONSOLE_OIDC_SECRETS).map((s) => s.namespace));
   return names;
 }
 

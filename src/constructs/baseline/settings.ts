@@ -6,6 +6,7 @@
 import { Token } from 'cdktf';
 import type { ClusterContract } from '../contract';
 import type { BaselineSizing } from './resources';
+import { HTTPS_URL, SSO_GROUP } from './sso-rules';
 
 /** Where Argo CD syncs from. */
 export interface GitOpsSource {
@@ -252,9 +253,6 @@ const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-
 /** A DNS label (RFC 1123): part of the in-cluster CA's object names. */
 const DNS_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-const HTTPS_URL = /^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
-/** Written into Argo CD's RBAC CSV and Grafana's JMESPath role expression: no separators or quotes. */
-const SSO_GROUP = /^[^\s,'"]+( [^\s,'"]+)*$/;
 
 /** The same rules the environment schema applies, for library users who pass props directly. */
 function validateSso(sso: ConsoleSsoProps): void {

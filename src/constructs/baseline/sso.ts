@@ -8,6 +8,7 @@
  */
 import type { HelmValues } from './helm-defaults';
 import { BASELINE_NAMESPACES, type ConsoleSsoProps } from './settings';
+import { DEFAULT_SSO_GROUPS_CLAIM } from './sso-rules';
 
 /** The Secrets External Secrets writes for the consoles, and where in Vault their client secrets live (under the KV mount). */
 export const CONSOLE_OIDC_SECRETS = {
@@ -15,7 +16,6 @@ export const CONSOLE_OIDC_SECRETS = {
   grafana: { namespace: BASELINE_NAMESPACES.monitoring, secretName: 'grafana-oidc', secretKey: 'clientSecret', vaultKey: `${BASELINE_NAMESPACES.monitoring}/grafana-oidc` },
 } as const;
 
-const DEFAULT_GROUPS_CLAIM = 'groups';
 
 /** Argo CD's RBAC policy lines: one role per synced project, groups bound to roles. */
 export function argoCdPolicyCsv(sso: ConsoleSsoProps): string {
@@ -44,7 +44,7 @@ export function argoCdPolicyCsv(sso: ConsoleSsoProps): string {
  * talks to the identity provider directly) and RBAC that is read-only by default.
  */
 export function argoCdSsoConfigs(sso: ConsoleSsoProps): { cm: HelmValues; rbac: HelmValues } {
-  const claim = sso.groupsClaim ?? DEFAULT_GROUPS_CLAIM;
+  const claim = sso.groupsClaim ?? DEFAULT_SSO_GROUPS_CLAIM;
   const secret = CONSOLE_OIDC_SECRETS.argoCd;
   // JSON is YAML: Argo CD parses oidc.config as YAML.
   const oidc = {
@@ -73,7 +73,7 @@ export function argoCdSsoConfigs(sso: ConsoleSsoProps): { cm: HelmValues; rbac: 
 
 /** Grafana's JMESPath role expression: Admin, then Editor, then Viewer; no match means no sign-in (strict). */
 export function grafanaRoleAttributePath(sso: ConsoleSsoProps): string {
-  const claim = JSON.stringify(sso.groupsClaim ?? DEFAULT_GROUPS_CLAIM);
+  const claim = JSON.stringify(sso.groupsClaim ?? DEFAULT_SSO_GROUPS_CLAIM);
   const terms: string[] = [];
   const add = (groups: readonly string[] | undefined, role: string): void => {
     for (const group of groups ?? []) terms.push(`contains(${claim}[*], '${group}') && '${role}'`);
@@ -86,7 +86,7 @@ export function grafanaRoleAttributePath(sso: ConsoleSsoProps): string {
 
 /** Grafana's `grafana.ini` sections and environment for SSO: generic OAuth only, no login form, no basic auth. */
 export function grafanaSsoValues(sso: ConsoleSsoProps): { ini: HelmValues; envValueFrom: HelmValues } {
-  const claim = sso.groupsClaim ?? DEFAULT_GROUPS_CLAIM;
+  const claim = sso.groupsClaim ?? DEFAULT_SSO_GROUPS_CLAIM;
   const secret = CONSOLE_OIDC_SECRETS.grafana;
   return {
     ini: {
