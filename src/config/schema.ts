@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_SSO_GROUPS_CLAIM, HTTPS_URL, SSO_GROUP } from '../constructs/baseline/sso-rules';
+import { EGRESS_ALLOWED, EGRESS_HOST, EGRESS_NAME, EGRESS_NAMESPACE, EGRESS_PROTOCOLS } from '../constructs/baseline/egress-rules';
 
 export const CLOUDS = ['aws', 'azure', 'gcp'] as const;
 export type CloudName = (typeof CLOUDS)[number];
@@ -200,6 +201,34 @@ const ssoSchema = z.strictObject({
   }),
 });
 
+/**
+ * The external destinations workloads may reach (docs/zero-trust.md#egress). Each becomes a
+ * ServiceEntry routed through the Istio egress gateway, whose AuthorizationPolicy admits only the
+ * listed namespaces; nothing else leaves the mesh (REGISTRY_ONLY). Cross-field rules (unique
+ * names and host:port pairs, forbidden namespaces) are in egress-rules.ts.
+ */
+const egressSchema = z.strictObject({
+  destinations: z
+    .array(
+      z.strictObject({
+        /** DNS label naming the destination in object names (ServiceEntry egress-<name>). */
+        name: z.string().regex(EGRESS_NAME, EGRESS_ALLOWED.name),
+        /** Fully qualified DNS name of the external service (no wildcard or IP address). */
+        host: z.string().regex(EGRESS_HOST, EGRESS_ALLOWED.host),
+        /** TCP port of the external service. */
+        port: z.number({ error: EGRESS_ALLOWED.port }).int(EGRESS_ALLOWED.port).min(1, EGRESS_ALLOWED.port).max(65535, EGRESS_ALLOWED.port),
+        /**
+         * TLS or HTTPS: the application speaks TLS to the destination; the gateway routes on SNI.
+         * @default 'TLS'
+         */
+        protocol: z.enum(EGRESS_PROTOCOLS, { error: EGRESS_ALLOWED.protocol }).default('TLS'),
+        /** Namespaces whose workloads may use the destination (at least one; no wildcard). */
+        namespaces: z.array(z.string().regex(EGRESS_NAMESPACE, EGRESS_ALLOWED.namespace)).min(1, 'at least one namespace'),
+      }),
+    )
+    .default([]),
+});
+
 const commonFields = {
   /** The environment's name, unique per cloud (see ENVIRONMENT_NAME). */
   name: z.string().regex(ENVIRONMENT_NAME, 'a DNS-safe name: 1-20 lowercase letters, digits and single hyphens, starting with a letter (e.g. prod-eu-west-1)'),
@@ -240,6 +269,11 @@ const commonFields = {
    * @default - none: no console sign-in (Argo CD has no local admin; Grafana only its admin account)
    */
   sso: ssoSchema.optional(),
+  /**
+   * Egress out of the cluster through the Istio egress gateway (docs/zero-trust.md#egress).
+   * @default - no destination: the gateway runs and denies everything
+   */
+  egress: egressSchema.default({ destinations: [] }),
   /** PEM public key of the Cosign key that signs release images (Kyverno verifies every image against it). */
   cosignPublicKey: z
     .string()
@@ -497,3 +531,4 @@ export function backupSettings(config: Pick<EnvironmentConfig, 'tier' | 'backup'
   };
 }
 export type SsoConfig = z.infer<typeof ssoSchema>;
+export type EgressConfig = z.infer<typeof egressSchema>;

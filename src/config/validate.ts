@@ -8,6 +8,7 @@ import { createPublicKey } from 'node:crypto';
 import type { z } from 'zod';
 import { LOG_RETENTION_MIN_DAYS } from '../compliance/rules/aws/log-group-protection';
 import { SECURITY_POOL_PLACEMENT } from '../constructs/contract';
+import { egressDestinationProblems } from '../constructs/baseline/egress-rules';
 import { contains, containsAddress, coversEverything, isAnyAddress, isPrivate, overlaps, parseAddress, parseCidr, type Ipv4Cidr } from './cidr';
 import { closestRegions, isKnownRegion, levenshtein, REGIONS_REVIEWED } from './regions';
 import {
@@ -341,6 +342,7 @@ function checkCommon(config: EnvironmentConfig, problems: Problems): void {
     problems.add('scanAttestationMaxAgeHours', config.scanAttestationMaxAgeHours, 'at most 168 hours (7 days) in the prod tier: the mirror pipeline re-scans and re-attests at least weekly');
   }
   checkSso(config, problems);
+  checkEgress(config, problems);
   const keyProblem = cosignKeyProblem(config.cosignPublicKey);
   if (keyProblem) {
     problems.add('cosignPublicKey', config.cosignPublicKey, `a public key Cosign verifies with (ECDSA P-256/P-384/P-521, RSA of at least 2048 bits, or Ed25519); ${keyProblem}`);
@@ -424,6 +426,11 @@ function checkSso(config: EnvironmentConfig, problems: Problems): void {
       grafanaSeen.set(group, field);
     });
   }
+}
+
+/** The egress allow-list: the rules across destinations (the schema checked each field's shape). */
+function checkEgress(config: EnvironmentConfig, problems: Problems): void {
+  for (const p of egressDestinationProblems(config.egress.destinations)) problems.add(`egress.${p.field}`, p.value, p.allowed);
 }
 
 /**

@@ -35,6 +35,7 @@ export function baselineProps(config: EnvironmentConfig, cluster: ClusterContrac
     // Velero's schedules: the tier's retention (docs/backups.md).
     backup: { dailyRetentionDays: backupSettings(config).dailyRetentionDays, restrictedRetentionHours: backupSettings(config).restrictedRetentionHours },
     sso: config.sso,
+    egressDestinations: config.egress.destinations,
   };
 }
 

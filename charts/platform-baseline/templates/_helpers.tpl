@@ -10,3 +10,9 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{ toYaml . }}
 {{- end }}
 {{- end -}}
+
+{{/* Labels selecting the egress gateway's pods (its Gateway, Service, policies and the workload namespaces' NetworkPolicy). */}}
+{{- define "baseline.egressGatewaySelector" -}}
+istio: egressgateway
+app: {{ .Values.egressGateway.name }}
+{{- end -}}

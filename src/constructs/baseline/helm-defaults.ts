@@ -116,6 +116,9 @@ export const BASELINE_NAMESPACE_CLASSIFICATION: Readonly<Record<string, DataClas
   [BASELINE_NAMESPACES.istio]: 'restricted',
   // The CNI node agent holds no data.
   [BASELINE_NAMESPACES.istioCni]: 'internal',
+  // The egress gateway forwards the applications' TLS without decrypting it: it holds its own workload
+  // certificate only, and sees destinations (SNI) and volumes, not data.
+  [BASELINE_NAMESPACES.istioEgress]: 'internal',
   // Every secret of the platform and its applications.
   [BASELINE_NAMESPACES.vault]: 'restricted',
   // The root CA key pair of the in-cluster CA.

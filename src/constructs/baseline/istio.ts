@@ -101,6 +101,8 @@ export interface IstioProps {
 export class Istio extends Construct {
   readonly namespace: NamespaceV1;
   readonly cniNamespace: NamespaceV1;
+  /** Namespace of the egress gateway, which charts/platform-baseline renders (docs/zero-trust.md#egress). */
+  readonly egressNamespace: NamespaceV1;
   readonly base: Release;
   readonly cni: Release;
   readonly istiod: Release;
@@ -110,6 +112,10 @@ export class Istio extends Construct {
     this.namespace = baselineNamespace(this, 'namespace', BASELINE_NAMESPACES.istio, 'restricted');
     // Privileged: the CNI agent writes the node's CNI config and iptables rules (documented exception).
     this.cniNamespace = baselineNamespace(this, 'cni-namespace', BASELINE_NAMESPACES.istioCni, 'privileged');
+    // The egress gateway's namespace, owned by Terraform like the others (PSA labels and data class
+    // from the start); the gateway itself is in charts/platform-baseline (Argo CD), next to the
+    // NetworkPolicies and AuthorizationPolicies it belongs with.
+    this.egressNamespace = baselineNamespace(this, 'egress-namespace', BASELINE_NAMESPACES.istioEgress, 'restricted');
     this.base = baselineRelease(this, 'base', {
       chart: BASELINE_CHARTS.istioBase,
       name: 'istio-base',

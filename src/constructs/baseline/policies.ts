@@ -12,6 +12,7 @@ import { platformApplication } from './argocd';
 import { veleroTtl } from './velero';
 import { VAULT_SECRET_STORE } from './external-secrets';
 import { CONSOLE_OIDC_SECRETS, consoleSsoChartValues } from './sso';
+import { egressGatewayChartValues, type EgressGatewayInput } from './egress-gateway';
 import type { ConsoleSsoProps } from './settings';
 import { BASELINE_NAMESPACES, KUBE_PROMETHEUS_RELEASE, type BaselineSettings } from './settings';
 
@@ -67,9 +68,10 @@ export function secretStoreNamespaces(sso?: ConsoleSsoProps): string[] {
 /**
  * Values of charts/platform-baseline as synced by Argo CD, aligned with the releases this baseline installs.
  * `vaultTlsSecretName`: the Secret (namespace vault) whose ca.crt the ClusterSecretStore trusts;
- * `sso`: the consoles' SSO, whose client secrets the chart's ExternalSecrets read from Vault.
+ * `sso`: the consoles' SSO, whose client secrets the chart's ExternalSecrets read from Vault;
+ * `egress`: the egress gateway's image, sizing and destinations (omitted: the chart's defaults).
  */
-export function platformChartValues(vaultTlsSecretName = 'vault-server-tls', sso?: ConsoleSsoProps): HelmValues {
+export function platformChartValues(vaultTlsSecretName = 'vault-server-tls', sso?: ConsoleSsoProps, egress?: EgressGatewayInput): HelmValues {
   return {
     // The policy ConfigMap has one owner, this Terraform stack (it exists before the policies are synced).
     policyConfig: { enabled: false },
@@ -94,6 +96,7 @@ export function platformChartValues(vaultTlsSecretName = 'vault-server-tls', sso
       },
     },
     consoleSso: consoleSsoChartValues(sso),
+    egressGateway: egressGatewayChartValues(egress),
     namespaces: PLATFORM_APPLICATION_NAMESPACES.map((ns) => ({ ...ns })),
   };
 }
@@ -108,7 +111,11 @@ export function policyApplicationsValues(settings: BaselineSettings): HelmValues
         directory: { recurse: true, include: '{*/policy.yaml,exceptions/*.yaml}' },
       }),
       'platform-baseline': platformApplication(gitOps, 'charts/platform-baseline', BASELINE_NAMESPACES.kyverno, {
-        helm: { releaseName: 'platform-baseline', valuesObject: platformChartValues(settings.vaultTlsSecretName, settings.sso) },
+        helm: { releaseName: 'platform-baseline', valuesObject: platformChartValues(settings.vaultTlsSecretName, settings.sso, {
+          imageMirror: settings.imageMirror,
+          sizing: settings.sizing,
+          destinations: settings.egressDestinations,
+        }) },
       }),
     },
   };

@@ -54,6 +54,9 @@ export const CONTAINER_SIZES = {
   // and a node whose agent is OOM-killed cannot start meshed pods, so its limit is generous.
   istiod: { production: size('500m', '2Gi', '4Gi'), minimal: size('100m', '512Mi', '1Gi') },
   istioCni: { production: size('100m', '128Mi', '512Mi'), minimal: size('20m', '64Mi', '256Mi') },
+  // The egress gateway's Envoy: every connection out of the mesh passes it (TLS passthrough, no
+  // decryption of the application's stream); memory grows with connections and destinations.
+  egressGateway: { production: size('200m', '256Mi', '1Gi'), minimal: size('50m', '128Mi', '512Mi') },
   // cert-manager: the controller watches Certificates, Secrets and CertificateRequests across the
   // cluster (its cache grows with the Secrets it owns); the webhook validates every cert-manager
   // object on the admission path; the CA injector patches caBundles; startupapicheck is a one-off

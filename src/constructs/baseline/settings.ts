@@ -7,6 +7,7 @@ import { Token } from 'cdktf';
 import type { ClusterContract } from '../contract';
 import type { BaselineSizing } from './resources';
 import { HTTPS_URL, SSO_GROUP } from './sso-rules';
+import { egressDestinationProblems, type EgressDestination } from './egress-rules';
 
 /** Where Argo CD syncs from. */
 export interface GitOpsSource {
@@ -129,6 +130,12 @@ export interface SecurityBaselineProps {
    * @default - no SSO: Argo CD has no sign-in at all (no local admin), Grafana only its break-glass admin
    */
   readonly sso?: ConsoleSsoProps;
+  /**
+   * External destinations workloads may reach, each only through the Istio egress gateway and
+   * only from the namespaces it lists (docs/zero-trust.md#egress).
+   * @default - none: the egress gateway runs and admits nothing; the mesh reaches no external host
+   */
+  readonly egressDestinations?: readonly EgressDestination[];
 }
 
 /** What a group may do in Argo CD: read everything, sync the Applications of some projects, or administer. */
@@ -217,6 +224,7 @@ export interface BaselineSettings {
   readonly sizing: BaselineSizing;
   readonly backup: Required<BackupScheduleProps>;
   readonly sso?: ConsoleSsoProps;
+  readonly egressDestinations: readonly EgressDestination[];
 }
 
 /** Namespaces and release names: other components (platform chart, policies) refer to them. */
@@ -226,6 +234,8 @@ export const BASELINE_NAMESPACES = {
   policyExceptions: 'policy-exceptions',
   istio: 'istio-system',
   istioCni: 'istio-cni',
+  /** The Istio egress gateway: the only way out of the mesh (docs/zero-trust.md#egress). */
+  istioEgress: 'istio-egress',
   vault: 'vault',
   /** cert-manager, and the root CA key pair of the in-cluster CA (the ClusterIssuers' resource namespace). */
   certManager: 'cert-manager',
@@ -417,6 +427,14 @@ export function resolveBaselineSettings(props: SecurityBaselineProps): BaselineS
 
   const backup = resolveBackup(props.backup, cluster);
 
+  const egressDestinations = props.egressDestinations ?? [];
+  if (!Array.isArray(egressDestinations) || !known(egressDestinations) || egressDestinations.some((d) => !known(d) || Object.values(d).some((v) => !known(v)))) {
+    // The chart renders one object per destination at synth time: the list must be known then.
+    throw new Error('egressDestinations must be a list of destinations known at synth time (no tokens)');
+  }
+  const egressProblem = egressDestinationProblems(egressDestinations)[0];
+  if (egressProblem) throw new Error(`${egressProblem.field.replace(/^destinations/, 'egressDestinations')} must be ${egressProblem.allowed}, got ${JSON.stringify(egressProblem.value)}`);
+
   return {
     cluster,
     allowedRegistries,
@@ -434,6 +452,7 @@ export function resolveBaselineSettings(props: SecurityBaselineProps): BaselineS
     sizing,
     backup,
     sso: props.sso,
+    egressDestinations,
   };
 }
 
