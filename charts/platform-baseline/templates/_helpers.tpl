@@ -16,3 +16,15 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 istio: egressgateway
 app: {{ .Values.egressGateway.name }}
 {{- end -}}
+
+{{/* The declared destinations' distinct ports as NetworkPolicy port entries (list items at column 0; callers indent). */}}
+{{- define "baseline.egressGatewayPorts" -}}
+{{- $ports := dict }}
+{{- range .Values.egressGateway.destinations }}
+{{- $_ := set $ports (toString .port) true }}
+{{- end }}
+{{- range $port, $_ := $ports }}
+- protocol: TCP
+  port: {{ $port }}
+{{- end }}
+{{- end -}}

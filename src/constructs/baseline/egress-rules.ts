@@ -28,10 +28,10 @@ export const EGRESS_NAME = /^(?=.{1,40}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** A namespace name (DNS label, at most 63 characters). */
 export const EGRESS_NAMESPACE = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /**
- * A fully qualified DNS name of at least two labels, lower case, no wildcard, no trailing dot,
- * and not made only of digits and dots (an IP address is not routed by SNI).
+ * A fully qualified DNS name of at least two labels, lower case, no wildcard, no trailing dot;
+ * the last label starts with a letter, so an IP address (not routed by SNI) never matches.
  */
-export const EGRESS_HOST = /^(?=.{4,253}$)(?!(?:\d+\.)+\d+$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]([-a-z0-9]*[a-z0-9])?$/;
+export const EGRESS_HOST = /^(?=.{4,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]([-a-z0-9]*[a-z0-9])?$/;
 /** Ports Istio's proxies use themselves (admin, inbound/outbound capture, health, metrics, HBONE). */
 export const ISTIO_RESERVED_PORTS = { from: 15000, to: 15099 } as const;
 /** Suffixes of in-cluster names: they are services in the mesh, not egress destinations. */
