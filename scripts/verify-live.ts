@@ -37,6 +37,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments, stringify as toYaml } from 'yaml';
 import { loadFleetFromDirectory } from '../src/config';
 import { stackName } from '../src/stacks/common';
@@ -699,8 +700,14 @@ async function unsignedImage(ctx: StackContext): Promise<string> {
   return image;
 }
 
+/**
+ * The NetworkPolicies Kyverno generates in a new namespace labelled for sidecar injection
+ * (policies/generate-default-deny-networkpolicy): the default deny, DNS, and the mesh egress
+ * (istiod, egress gateway), whose spec must equal the CLI suite's expected file exactly. The
+ * offline CLI cannot prove this: it reports a rule that generated nothing as passing.
+ */
 async function generatedNetworkPolicies(ctx: StackContext): Promise<void> {
-  const expected = ['default-deny-all', 'allow-dns-egress'];
+  const expected = ['default-deny-all', 'allow-dns-egress', 'allow-mesh-egress'];
   let found: string[] = [];
   try {
     await waitFor(`NetworkPolicies ${expected.join(', ')} generated in ${WORKLOAD_NAMESPACE}`, 90_000, async () => {
@@ -710,7 +717,13 @@ async function generatedNetworkPolicies(ctx: StackContext): Promise<void> {
     log(`  generate: ${expected.join(', ')} created by Kyverno in the new namespace ${WORKLOAD_NAMESPACE}`);
   } catch (error) {
     fail(ctx, 'generate-default-deny-networkpolicy', `${(error as Error).message} (found: ${found.join(', ') || 'none'})`);
+    return;
   }
+  const file = join(ctx.gitopsRoot, 'policies', 'generate-default-deny-networkpolicy', 'generated-allow-mesh-egress.yaml');
+  const want = (parseAllDocuments(readFileSync(file, 'utf8'))[0].toJSON() as JsonObject).spec;
+  const got = (await ctx.cluster.json(['get', 'networkpolicy', 'allow-mesh-egress', '-n', WORKLOAD_NAMESPACE])).spec;
+  if (!isDeepStrictEqual(got, want)) fail(ctx, 'generate-default-deny-networkpolicy', `allow-mesh-egress generated with spec ${JSON.stringify(got)}; expected ${JSON.stringify(want)} (${relative(ctx.gitopsRoot, file)})`);
+  else log('  generate: allow-mesh-egress equals the CLI suite\'s expected policy (istiod 15012, egress gateway outside 15000-15099)');
 }
 
 /**
@@ -822,7 +835,7 @@ async function checkStack(stack: BaselineStack, options: { mirror: string; upstr
     // Every workload namespace carries its data class (policies/require-data-classification): one without is refused.
     const unclassified = await cluster.dryRun({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'live-unclassified' } });
     if (unclassified === '' || !deniedBy(unclassified, 'require-data-classification')) fail(ctx, 'namespace without data-classification', unclassified === '' ? 'admitted; expected a denial by require-data-classification' : `denied, but not by require-data-classification: ${unclassified}`);
-    const created = await cluster.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: WORKLOAD_NAMESPACE, labels: { 'data-classification': 'restricted' } } }], 'verify-live');
+    const created = await cluster.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: WORKLOAD_NAMESPACE, labels: { 'data-classification': 'restricted', 'istio-injection': 'enabled' } } }], 'verify-live');
     for (const e of created.errors) fail(ctx, `namespace ${WORKLOAD_NAMESPACE}`, e);
     await cluster.ensureDefaultServiceAccount(WORKLOAD_NAMESPACE);
     const planted = plantedViolations(image);

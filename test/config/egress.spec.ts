@@ -1,7 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
 import { awsDev, awsProd, gcpProd } from '../helpers/environments';
 import { formatProblem, validateEnvironment } from '../../src/config';
 import { platformChartValues } from '../../src/constructs/baseline/policies';
-import { resolveBaselineSettings } from '../../src/constructs/baseline/settings';
+import { BASELINE_NAMESPACES, resolveBaselineSettings } from '../../src/constructs/baseline/settings';
+import { EGRESS_GATEWAY } from '../../src/constructs/baseline/egress-gateway';
+import { ISTIO_RESERVED_PORTS } from '../../src/constructs/baseline/egress-rules';
 import { fakeContract, GIT_OPS, MIRROR, REGISTRIES } from '../constructs/baseline/fake-contract';
 
 const problemsOf = (raw: unknown): string[] => validateEnvironment(raw).problems.map(formatProblem);
@@ -78,5 +83,39 @@ describe('egress gateway values of the platform chart', () => {
   it('refuses a bad destination from a library user, naming the field', () => {
     expect(() => settings([{ ...CARD, port: 15021 }])).toThrow("egressDestinations[0].port must be a TCP port from 1 to 65535 outside Istio's own 15000-15099, got 15021");
     expect(() => settings([CARD, CARD])).toThrow('egressDestinations[1].name must be a name used once (destinations[0] has it), got "card-network"');
+  });
+});
+
+type PolicyJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const policyFile = (...path: string[]): PolicyJson => parse(readFileSync(resolve(__dirname, '../../policies', ...path), 'utf8')) as PolicyJson;
+const rule = (name: string, ruleName: string): PolicyJson => (policyFile(name, 'policy.yaml').spec.rules as PolicyJson[]).find((r) => r.name === ruleName)!;
+
+describe('the Kyverno egress policies agree with the code', () => {
+  it('restrict-egress-bypass lets classified namespaces keep ipBlock egress only in the system and platform namespaces', () => {
+    const excluded = rule('restrict-egress-bypass', 'classified-egress-stays-in-cluster').exclude.any[0].resources.namespaces as string[];
+    expect([...excluded].sort()).toEqual(['kube-system', 'kube-node-lease', 'kube-public', ...Object.values(BASELINE_NAMESPACES)].sort());
+    expect(rule('restrict-egress-bypass', 'service-entries-in-egress-namespace').exclude.any[0].resources.namespaces).toContain(EGRESS_GATEWAY.namespace);
+  });
+
+  it('generate-default-deny-networkpolicy gives a new meshed namespace istiod and the gateway pods, never Istio\'s own ports', () => {
+    const mesh = rule('generate-default-deny-networkpolicy', 'allow-mesh-egress');
+    expect(mesh.match.any.map((m: PolicyJson) => m.resources.selector)).toEqual([
+      { matchLabels: { 'istio-injection': 'enabled' } },
+      { matchExpressions: [{ key: 'istio.io/rev', operator: 'Exists' }] },
+    ]);
+    expect(mesh.generate).toMatchObject({ synchronize: true, kind: 'NetworkPolicy', name: 'allow-mesh-egress' });
+    const [istiod, gateway] = mesh.generate.data.spec.egress as PolicyJson[];
+    expect(istiod).toEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': BASELINE_NAMESPACES.istio } }, podSelector: { matchLabels: { app: 'istiod' } } }],
+      ports: [{ protocol: 'TCP', port: 15012 }],
+    });
+    expect(gateway.to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': EGRESS_GATEWAY.namespace } }, podSelector: { matchLabels: EGRESS_GATEWAY.podLabels } }]);
+    expect(gateway.ports).toEqual([
+      { protocol: 'TCP', port: 1, endPort: ISTIO_RESERVED_PORTS.from - 1 },
+      { protocol: 'TCP', port: ISTIO_RESERVED_PORTS.to + 1, endPort: 65535 },
+    ]);
+    // The CLI suite's expected output (which verify-live compares with what Kyverno generates) is the same policy.
+    const expected = parseAllDocuments(readFileSync(resolve(__dirname, '../../policies/generate-default-deny-networkpolicy/generated-allow-mesh-egress.yaml'), 'utf8'))[0].toJSON() as PolicyJson;
+    expect(expected.spec).toEqual(mesh.generate.data.spec);
   });
 });

@@ -17,13 +17,18 @@ istio: egressgateway
 app: {{ .Values.egressGateway.name }}
 {{- end -}}
 
-{{/* The declared destinations' distinct ports as NetworkPolicy port entries (list items at column 0; callers indent). */}}
-{{- define "baseline.egressGatewayPorts" -}}
+{{/* The declared destinations' distinct ports, sorted and comma-separated ("" when none): the one source of every port list of the gateway. */}}
+{{- define "baseline.egressGatewayPortList" -}}
 {{- $ports := dict }}
 {{- range .Values.egressGateway.destinations }}
 {{- $_ := set $ports (toString .port) true }}
 {{- end }}
-{{- range $port, $_ := $ports }}
+{{- keys $ports | sortAlpha | join "," }}
+{{- end -}}
+
+{{/* The declared destinations' distinct ports as NetworkPolicy port entries (list items at column 0; callers indent). */}}
+{{- define "baseline.egressGatewayPorts" -}}
+{{- range $port := compact (splitList "," (include "baseline.egressGatewayPortList" .)) }}
 - protocol: TCP
   port: {{ $port }}
 {{- end }}
