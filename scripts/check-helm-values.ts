@@ -86,6 +86,7 @@ export const OPEN_PATHS: Readonly<Record<string, ReadonlyArray<{ readonly path: 
   'kube-prometheus-stack': [
     { path: ['grafana', 'grafana.ini'], reason: 'grafana.ini sections, rendered verbatim into grafana.ini' },
     { path: ['grafana', 'containerSecurityContext'], reason: 'Kubernetes SecurityContext rendered verbatim (toYaml) into the grafana container; values.yaml shows only some of its fields' },
+    { path: ['grafana', 'podAnnotations'], reason: 'annotations of the grafana pod template (templates/deployment.yaml: with .Values.podAnnotations); values.yaml lists it only as a comment' },
     { path: ['grafana', 'sidecar', 'securityContext'], reason: 'Kubernetes SecurityContext rendered verbatim (toYaml) into every grafana sidecar container; values.yaml shows only some of its fields' },
   ],
   tempo: [{ path: ['securityContext'], reason: 'Kubernetes PodSecurityContext rendered verbatim (toYaml) into the tempo pod; values.yaml shows only some of its fields' }],

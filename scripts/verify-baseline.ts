@@ -47,12 +47,12 @@ import { join, resolve } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { loadFleetFromDirectory } from '../src/config';
 import { stackName } from '../src/stacks/common';
-import { readBaselineStack, transitiveDependencies, type BaselineStack, type JsonObject, type StackRelease } from './lib/baseline-stack';
-import { asPod, describe, imagesOf, inMirror, operatorPods, parseManifests, podTemplates, startupDownloads, withoutNulls, type Manifest, type PodTemplate } from './lib/manifests';
+import { isObject, readBaselineStack, transitiveDependencies, type BaselineStack, type JsonObject, type StackRelease } from './lib/baseline-stack';
+import { asPod, describe, imagesOf, inMirror, operatorPods, parseManifests, podTemplates, secretReaders, startupDownloads, withoutNulls, type Manifest, type PodTemplate } from './lib/manifests';
 
 const repoRoot = resolve(__dirname, '..');
 
-type Category = 'render' | 'crd-order' | 'schema' | 'policy' | 'image' | 'download' | 'source';
+type Category = 'render' | 'crd-order' | 'schema' | 'policy' | 'image' | 'download' | 'credential' | 'source';
 
 interface Problem {
   readonly stack: string;
@@ -522,6 +522,18 @@ async function checkStack(stack: BaselineStack, options: CheckOptions, jobs: num
     }
   }
 
+  // 6. Grafana's admin password reaches the Grafana server and one-shot init containers only: the
+  // provisioning sidecars run for the pod's life and never need it (they make no reload calls).
+  for (const r of judged.filter((j) => j.release.chart === 'kube-prometheus-stack')) {
+    const grafana = isObject(r.release.values.grafana) ? r.release.values.grafana : {};
+    const admin = isObject(grafana.admin) ? grafana.admin : {};
+    const secret = typeof admin.existingSecret === 'string' ? admin.existingSecret : `${r.release.name}-grafana`;
+    for (const reader of secretReaders(podTemplates(r.manifests), r.release.namespace, secret)) {
+      if (reader.init || reader.container === 'grafana') continue;
+      problems.push({ stack: stack.stack, category: 'credential', where: `${r.release.name}: ${reader.owner} container ${reader.container}`, message: `long-running container reads the Grafana admin Secret ${secret}: ${reader.how}` });
+    }
+  }
+
   return {
     stack: stack.stack,
     problems,
@@ -775,6 +787,15 @@ function editValues(release: JsonObject, edit: (values: JsonObject) => void): vo
 }
 
 const PLANTED: readonly PlantedDefect[] = [
+  {
+    name: "Grafana's admin password in a long-running sidecar (dashboards sidecar calling the reload API)",
+    expect: 'credential',
+    pattern: /long-running container reads the Grafana admin Secret .*env REQ_PASSWORD/,
+    releases: ['kube-prometheus-stack'],
+    plant: (doc) => editValues(releaseByName(doc, 'kube-prometheus-stack'), (v) => {
+      (((v.grafana as JsonObject).sidecar as JsonObject).dashboards as JsonObject).skipReload = false;
+    }),
+  },
   {
     name: 'a container without resources (tempo)',
     expect: 'policy',

@@ -296,3 +296,42 @@ export function startupDownloads(manifests: readonly Manifest[], templates: read
   }
   return out;
 }
+
+export interface SecretReader {
+  readonly owner: string;
+  readonly container: string;
+  /** Init containers run to completion before the pod starts; the others hold the value for the pod's life. */
+  readonly init: boolean;
+  readonly how: string;
+}
+
+/** Every container that reads the Secret `secretName` of `namespace`: env secretKeyRef, envFrom secretRef, or a mounted secret volume. */
+export function secretReaders(templates: readonly PodTemplate[], namespace: string, secretName: string): SecretReader[] {
+  const out: SecretReader[] = [];
+  for (const t of templates) {
+    if (t.namespace !== namespace) continue;
+    const volumes = Array.isArray(t.spec.volumes) ? t.spec.volumes.filter(isObject) : [];
+    const secretVolumes = new Set(
+      volumes
+        .filter((v) => (isObject(v.secret) && v.secret.secretName === secretName) || (isObject(v.projected) && Array.isArray(v.projected.sources) && v.projected.sources.some((s) => isObject(s) && isObject(s.secret) && s.secret.name === secretName)))
+        .map((v) => String(v.name)),
+    );
+    const inits = new Set((Array.isArray(t.spec.initContainers) ? t.spec.initContainers.filter(isObject) : []).map((c) => String(c.name)));
+    for (const c of containersOf(t.spec)) {
+      const name = String(c.name ?? '');
+      const hows: string[] = [];
+      for (const env of Array.isArray(c.env) ? c.env.filter(isObject) : []) {
+        const ref = isObject(env.valueFrom) && isObject(env.valueFrom.secretKeyRef) ? env.valueFrom.secretKeyRef : undefined;
+        if (ref?.name === secretName) hows.push(`env ${String(env.name)} (key ${String(ref.key)})`);
+      }
+      for (const from of Array.isArray(c.envFrom) ? c.envFrom.filter(isObject) : []) {
+        if (isObject(from.secretRef) && from.secretRef.name === secretName) hows.push('envFrom');
+      }
+      for (const mount of Array.isArray(c.volumeMounts) ? c.volumeMounts.filter(isObject) : []) {
+        if (secretVolumes.has(String(mount.name))) hows.push(`volume at ${String(mount.mountPath)}`);
+      }
+      if (hows.length > 0) out.push({ owner: t.owner, container: name, init: inits.has(name), how: hows.join(', ') });
+    }
+  }
+  return out;
+}

@@ -5,7 +5,7 @@
  * The check itself runs with the real engines in CI (npm run verify:baseline).
  */
 import { clusterKubeVersion, mergeValues, resolveStandIns } from '../../scripts/lib/baseline-stack';
-import { imagesOf, isInternalUrl, operatorPods, parseManifests, podTemplates, startupDownloads } from '../../scripts/lib/manifests';
+import { imagesOf, isInternalUrl, operatorPods, parseManifests, podTemplates, secretReaders, startupDownloads } from '../../scripts/lib/manifests';
 
 const remote = (output: string): string => `\${data.terraform_remote_state.cross-stack-reference-input-aws-prod-platform.outputs.cross-stack-output-${output}}`;
 
@@ -180,5 +180,50 @@ spec:
     expect(containers[0].readinessProbe).toEqual({});
     expect(containers[1].resources).toEqual({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } });
     expect(containers[1].securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+  });
+});
+
+describe('secretReaders', () => {
+  const manifests = parseManifests(
+    `---
+# Source: kps/charts/grafana/templates/deployment.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: grafana}
+spec:
+  template:
+    spec:
+      volumes:
+        - {name: admin, secret: {secretName: grafana-admin}}
+        - {name: bundle, projected: {sources: [{secret: {name: grafana-admin}}, {configMap: {name: other}}]}}
+        - {name: unrelated, secret: {secretName: other}}
+      initContainers:
+        - name: init-sc
+          env: [{name: REQ_PASSWORD, valueFrom: {secretKeyRef: {name: grafana-admin, key: admin-password}}}]
+      containers:
+        - name: grafana
+          envFrom: [{secretRef: {name: grafana-admin}}]
+        - name: sidecar
+          env:
+            - {name: REQ_USERNAME, valueFrom: {secretKeyRef: {name: grafana-admin, key: admin-user}}}
+            - {name: OTHER, valueFrom: {secretKeyRef: {name: other, key: x}}}
+          volumeMounts: [{name: admin, mountPath: /etc/admin}, {name: bundle, mountPath: /etc/bundle}, {name: unrelated, mountPath: /etc/other}]
+        - name: clean
+          env: [{name: PLAIN, value: x}]
+`,
+    'monitoring',
+  );
+  const templates = podTemplates(manifests);
+
+  it('finds env, envFrom and secret volume readers and tells init containers apart', () => {
+    expect(secretReaders(templates, 'monitoring', 'grafana-admin')).toEqual([
+      { owner: 'Deployment monitoring/grafana', container: 'init-sc', init: true, how: 'env REQ_PASSWORD (key admin-password)' },
+      { owner: 'Deployment monitoring/grafana', container: 'grafana', init: false, how: 'envFrom' },
+      { owner: 'Deployment monitoring/grafana', container: 'sidecar', init: false, how: 'env REQ_USERNAME (key admin-user), volume at /etc/admin, volume at /etc/bundle' },
+    ]);
+  });
+
+  it('looks only in the namespace of the Secret', () => {
+    expect(secretReaders(templates, 'other', 'grafana-admin')).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
  * Security controls are only as good as the evidence they leave: alerts on
  * Falco/Kyverno events, retained logs, dashboards for the auditor.
  */
+import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { Fn, type ITerraformDependable } from 'cdktf';
 import type { Release } from '@cdktf/provider-helm/lib/release';
@@ -35,6 +36,7 @@ const RESTRICTED_CONTAINER: HelmValues = {
 
 export function kubePrometheusStackValues(settings: BaselineSettings): HelmValues {
   const monitoring = BASELINE_NAMESPACES.monitoring;
+  const dataSources = grafanaDataSources(monitoring);
   const mirror = settings.imageMirror;
   const resources = (name: ContainerName): HelmValues => containerResources(settings.sizing, name);
   const sso = settings.sso ? grafanaSsoValues(settings.sso) : undefined;
@@ -134,30 +136,46 @@ export function kubePrometheusStackValues(settings: BaselineSettings): HelmValue
         resources: resources('grafanaSidecar'),
         securityContext: RESTRICTED_CONTAINER,
         // Dashboards of the platform chart: ConfigMaps labelled grafana_dashboard=1, folder from an annotation.
-        dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', folderAnnotation: 'grafana_folder' },
+        // skipReload: the sidecars never call Grafana's admin reload API, so they hold no admin password
+        // (the chart passes it to them only for that call), and the call would fail anyway where SSO
+        // turns basic auth off. Grafana's file provider rescans the dashboards folder every 30 s.
+        dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', folderAnnotation: 'grafana_folder', skipReload: true },
+        // Datasources are read only at Grafana's start: an init container writes them once, and the
+        // checksum below rolls Grafana when they change.
+        datasources: { skipReload: true, initDatasources: true },
       },
-      additionalDataSources: [
-        {
-          name: 'Loki',
-          type: 'loki',
-          uid: 'loki',
-          // The single binary's own service: Loki's nginx gateway is disabled (see lokiValues).
-          url: `http://${LOKI_RELEASE}.${monitoring}.svc:3100`,
-          access: 'proxy',
-          // Loki runs with auth_enabled: Grafana reads the platform tenant only.
-          jsonData: { httpHeaderName1: 'X-Scope-OrgID' },
-          secureJsonData: { httpHeaderValue1: LOKI_PLATFORM_TENANT },
-        },
-        {
-          name: 'Tempo',
-          type: 'tempo',
-          uid: 'tempo',
-          url: `http://${TEMPO_RELEASE}.${monitoring}.svc:3200`,
-          access: 'proxy',
-        },
-      ],
+      podAnnotations: { 'checksum/platform-datasources': datasourcesChecksum(dataSources) },
+      additionalDataSources: dataSources,
     },
   };
+}
+
+/** Changes whenever a datasource or the chart that renders them changes (the value of Grafana's pod annotation). */
+export function datasourcesChecksum(dataSources: readonly HelmValues[]): string {
+  return createHash('sha256').update(JSON.stringify({ chart: BASELINE_CHARTS.kubePrometheusStack.version, dataSources })).digest('hex');
+}
+
+function grafanaDataSources(monitoring: string): HelmValues[] {
+  return [
+    {
+      name: 'Loki',
+      type: 'loki',
+      uid: 'loki',
+      // The single binary's own service: Loki's nginx gateway is disabled (see lokiValues).
+      url: `http://${LOKI_RELEASE}.${monitoring}.svc:3100`,
+      access: 'proxy',
+      // Loki runs with auth_enabled: Grafana reads the platform tenant only.
+      jsonData: { httpHeaderName1: 'X-Scope-OrgID' },
+      secureJsonData: { httpHeaderValue1: LOKI_PLATFORM_TENANT },
+    },
+    {
+      name: 'Tempo',
+      type: 'tempo',
+      uid: 'tempo',
+      url: `http://${TEMPO_RELEASE}.${monitoring}.svc:3200`,
+      access: 'proxy',
+    },
+  ];
 }
 
 export function lokiValues(settings: BaselineSettings): HelmValues {

@@ -1,6 +1,7 @@
 import { Testing } from 'cdktf';
 import { SecurityBaseline, type SecurityBaselineConstructProps } from '../../../src/constructs/baseline/security-baseline';
 import { CONTAINER_SIZES, type BaselineSizing, type ContainerName } from '../../../src/constructs/baseline/resources';
+import { datasourcesChecksum } from '../../../src/constructs/baseline/observability';
 import { fakeContract, GIT_OPS, MIRROR, PKI_CHART, REGISTRIES } from './fake-contract';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -66,6 +67,22 @@ describe.each([
 
   it('runs the grafana sidecars with a read-only root filesystem and no privileges', () => {
     expect(v['kube-prometheus-stack'].grafana.sidecar.securityContext).toEqual(RESTRICTED_CONTAINER);
+  });
+
+  it('keeps the admin password out of the long-running sidecars: no reload calls, datasources written once at start', () => {
+    const sidecar = v['kube-prometheus-stack'].grafana.sidecar;
+    expect(sidecar.dashboards).toMatchObject({ enabled: true, label: 'grafana_dashboard', skipReload: true });
+    expect(sidecar.datasources).toEqual({ skipReload: true, initDatasources: true });
+  });
+
+  it('rolls grafana when a datasource changes: the pod annotation is the checksum of the datasources it renders', () => {
+    const grafana = v['kube-prometheus-stack'].grafana;
+    expect(grafana.additionalDataSources.map((d: Json) => d.uid)).toEqual(['loki', 'tempo']);
+    const checksum = grafana.podAnnotations['checksum/platform-datasources'];
+    expect(checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(checksum).toBe(datasourcesChecksum(grafana.additionalDataSources));
+    const changed = grafana.additionalDataSources.map((d: Json) => (d.uid === 'tempo' ? { ...d, url: 'http://tempo.elsewhere.svc:3200' } : d));
+    expect(datasourcesChecksum(changed)).not.toBe(checksum);
   });
 
   it('keeps node-exporter off (it needs host namespaces and hostPath)', () => {
