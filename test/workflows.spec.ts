@@ -220,6 +220,35 @@ describe('drift workflow', () => {
     expect(run).toMatch(/elif \[ "\$rc" -eq 2 \]; then[\s\S]*exit 1/);
     expect(run).not.toMatch(/terraform apply|auto-approve/);
   });
+
+  it("plans the vault stack with the environment's read-only Vault role", () => {
+    expect(job.env.TF_VAR_vault_ci_role).toBe('ci-${{ matrix.cloud }}-${{ matrix.environment }}-plan');
+  });
+});
+
+describe('vault jobs', () => {
+  const jobs: Json = read('platform.yml').jobs;
+  const role = (suffix: string): string => `ci-\${{ needs.targets.outputs.cloud }}-\${{ needs.targets.outputs.environment }}${suffix}`;
+
+  it('plans with the read-only role in the plan environment and applies the saved plan with the deploy role behind the approval gate', () => {
+    expect(jobs['plan-vault'].environment).toBe('${{ needs.targets.outputs.cloud }}-${{ needs.targets.outputs.environment }}-plan');
+    expect(jobs['plan-vault'].env.TF_VAR_vault_ci_role).toBe(role('-plan'));
+    expect(jobs['deploy-vault'].environment).toBe('${{ needs.targets.outputs.cloud }}-${{ needs.targets.outputs.environment }}-baseline');
+    expect(jobs['deploy-vault'].env.TF_VAR_vault_ci_role).toBe(role(''));
+    expect(jobs['deploy-vault'].needs).toEqual(['targets', 'plan-vault']);
+    // The deploy job applies the reviewed bundle; it never plans.
+    expect(scripts(jobs['deploy-vault'])).toContain('npm run --silent bundle -- apply --bundle "bundle/$STACK"');
+    expect(scripts(jobs['deploy-vault'])).not.toMatch(/bundle -- plan|terraform plan/);
+  });
+
+  it('logs in with the OIDC token of the job, audience vault; no Vault token anywhere', () => {
+    for (const name of ['plan-vault', 'deploy-vault']) {
+      const run = scripts(jobs[name]);
+      expect(run).toContain('audience=vault');
+      expect(run).toContain('echo "::add-mask::$jwt"');
+      expect(JSON.stringify(jobs[name])).not.toMatch(/VAULT_TOKEN/);
+    }
+  });
 });
 
 describe('every workflow', () => {

@@ -35,7 +35,7 @@ describe('the vault stack', () => {
 
   it('reaches Vault through the port-forward, verifies its certificate name and logs in with the CI OIDC token; no token in the configuration', () => {
     expect(prod.provider.vault).toEqual([
-      { address: 'https://127.0.0.1:8200', tls_server_name: 'vault.vault.svc', auth_login_jwt: [{ mount: 'jwt-ci', role: 'ci-aws-prod' }], skip_child_token: false, max_lease_ttl_seconds: 1200 },
+      { address: 'https://127.0.0.1:8200', tls_server_name: 'vault.vault.svc', auth_login_jwt: [{ mount: 'jwt-ci', role: '${var.vault_ci_role}' }], skip_child_token: false, max_lease_ttl_seconds: 1200 },
     ]);
     expect(JSON.stringify(prod)).not.toMatch(/"token"|root_token|skip_tls_verify/);
     expect(prod.terraform.required_providers.vault).toEqual({ source: 'hashicorp/vault', version: '5.6.0' });
@@ -84,7 +84,7 @@ describe('the vault stack', () => {
     });
     // dev has no SSO: no console namespace may log in.
     expect(only(dev, 'vault_kubernetes_auth_backend_role').bound_service_account_namespaces).toEqual(['payments', 'payments-batch']);
-    expect(dev.provider.vault[0].auth_login_jwt).toEqual([{ mount: 'jwt-ci', role: 'ci-gcp-dev' }]);
+    expect(dev.variable.vault_ci_role.validation[0].condition).toBe('${contains(["ci-gcp-dev-plan","ci-gcp-dev"], var.vault_ci_role)}');
   });
 });
 
