@@ -24,6 +24,9 @@
 #   source .ci/tools.sh               installs if needed and prepends the bin dir to PATH
 #                                     of the calling shell (also exports PLATFORM_TOOLS_BIN)
 #
+# Also fetches the snapshot.storage.k8s.io CRDs clusters provide into
+#   ${PLATFORM_TOOLS_CACHE}/crds/snapshot.storage.k8s.io (schema checks and the live install read them).
+#
 # Binaries are cached by version under
 #   ${PLATFORM_TOOLS_CACHE:-$HOME/.cache/platform-tools}/<tool>-<version>/<tool>
 # and symlinked into ${PLATFORM_TOOLS_CACHE}/bin, so a second run does no work.
@@ -93,6 +96,26 @@ _platform_tools_main() {
     -ldflags "-s -w -X main.version=${SYFT_VERSION#v}"
   go_tool_install grype "$GRYPE_VERSION" go_install github.com/anchore/grype/cmd/grype \
     -ldflags "-s -w -X main.version=${GRYPE_VERSION#v}"
+
+  # CRDs the clusters provide, not a chart (the EKS snapshot-controller add-on, AKS and GKE built in):
+  # snapshot.storage.k8s.io, for the platform chart's VolumeSnapshotClass. From the module zip of
+  # external-snapshotter's client (config/crd), through the Go module proxy. v8.6.0 is the oldest
+  # v8 the proxy serves here; the v1 VolumeSnapshotClass schema is the same in every v8 release.
+  local SNAPSHOT_CRDS_VERSION="v8.6.0"
+  local crd_root="$go_tool_cache/crds"
+  local snapshot_dir="$go_tool_cache/snapshot-crds-$SNAPSHOT_CRDS_VERSION"
+  if [[ ! -s "$snapshot_dir/snapshot.storage.k8s.io_volumesnapshotclasses.yaml" ]]; then
+    echo "[tools] fetching snapshot.storage.k8s.io CRDs (external-snapshotter client $SNAPSHOT_CRDS_VERSION)" >&2
+    local mod_dir
+    mod_dir="$(cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download -json "github.com/kubernetes-csi/external-snapshotter/client/v8@$SNAPSHOT_CRDS_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+    [[ -n "$mod_dir" && -d "$mod_dir/config/crd" ]] || { echo "[tools] external-snapshotter client $SNAPSHOT_CRDS_VERSION has no config/crd" >&2; return 1; }
+    rm -rf "$snapshot_dir.tmp" && mkdir -p "$snapshot_dir.tmp"
+    cp "$mod_dir"/config/crd/snapshot.storage.k8s.io_*.yaml "$snapshot_dir.tmp/"
+    chmod u+w "$snapshot_dir.tmp"/*
+    rm -rf "$snapshot_dir" && mv "$snapshot_dir.tmp" "$snapshot_dir"
+  fi
+  mkdir -p "$crd_root"
+  ln -sfn "$snapshot_dir" "$crd_root/snapshot.storage.k8s.io"
 
   echo "$bindir"
 }

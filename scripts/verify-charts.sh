@@ -101,7 +101,11 @@ for chart in charts/*/; do
       "$chart" -f "$base_vf" --set externalSecrets.vault.server=http://vault.vault.svc:8200 && negatives=$((negatives + 1))
     expect_render_failure "console secret outside its namespace's Vault path" 'must lie under the console.s namespace path argocd/' \
       "$chart" -f "$base_vf" --set consoleSso.argoCd.enabled=true --set consoleSso.argoCd.vaultKey=monitoring/grafana-oidc && negatives=$((negatives + 1))
-    log "negative render checks: $negatives/9 rejected as expected"
+    expect_render_failure "volume snapshot class without a CSI driver" 'volumeSnapshotClass\.driver is required' \
+      "$chart" -f "$base_vf" --set volumeSnapshotClass.enabled=true && negatives=$((negatives + 1))
+    expect_render_failure "volume snapshot class for another driver" "volumeSnapshotClass/driver.*must be one of" \
+      "$chart" -f "$base_vf" --set volumeSnapshotClass.enabled=true --set volumeSnapshotClass.driver=hostpath.csi.k8s.io && negatives=$((negatives + 1))
+    log "negative render checks: $negatives/11 rejected as expected"
 
     # Contract with policies/restrict-image-registries: the allowedRegistries string this chart
     # writes into kyverno/platform-policy-config must make that policy's own test suite pass

@@ -41,6 +41,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments, stringify as toYaml } from 'yaml';
 import { loadFleetFromDirectory } from '../src/config';
 import { stackName } from '../src/stacks/common';
+import type { CloudProvider } from '../src/constructs/contract';
+import { CSI_SNAPSHOT_DRIVERS, VOLUME_SNAPSHOT_CLASS } from '../src/constructs/baseline/velero';
 import { isObject, readBaselineStack, type BaselineStack, type Json, type JsonObject, type StackRelease } from './lib/baseline-stack';
 import {
   aggregatedClusterRoles,
@@ -768,6 +770,20 @@ async function generatedAuthorizationPolicy(ctx: StackContext): Promise<void> {
   if (callers !== '') fail(ctx, 'AuthorizationPolicy naming its callers', `denied: ${callers}`);
 }
 
+/** The CRDs .ci/tools.sh fetched into the tools cache (crds/<group>/*.yaml): what every cloud's cluster has before the platform. */
+function clusterProvidedCrds(): JsonObject[] {
+  const root = join(process.env.PLATFORM_TOOLS_CACHE || join(homedir(), '.cache', 'platform-tools'), 'crds');
+  const group = join(root, 'snapshot.storage.k8s.io');
+  if (!existsSync(group)) throw new Error(`the cluster-provided CRDs are missing: ${group} (run bash .ci/tools.sh)`);
+  const docs = readdirSync(group)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .flatMap((f) => parseAllDocuments(readFileSync(join(group, f), 'utf8')).map((d) => d.toJSON() as JsonObject))
+    .filter((d) => d?.kind === 'CustomResourceDefinition');
+  if (docs.length === 0) throw new Error(`no CustomResourceDefinition in ${group}`);
+  return docs;
+}
+
 async function checkStack(stack: BaselineStack, options: { mirror: string; upstreamDir?: string; cacheDir: string; gitopsRoot: string; keep: boolean }): Promise<StackOutcome> {
   const started = Date.now();
   const work = mkdtempSync(join(tmpdir(), `verify-live-${stack.stack}-`));
@@ -786,6 +802,13 @@ async function checkStack(stack: BaselineStack, options: { mirror: string; upstr
     );
     log(`${stack.stack}: control plane up at ${cp.server} (${notes[0]})`);
     for (const ns of ['default', 'kube-system', 'kube-public']) await cluster.ensureDefaultServiceAccount(ns);
+    // What the cloud's cluster provides before any stack of ours: the snapshot.storage.k8s.io CRDs (EKS
+    // snapshot-controller add-on, AKS and GKE built in), for the platform chart's VolumeSnapshotClass.
+    const clusterCrds = clusterProvidedCrds();
+    const provided = await cluster.apply(clusterCrds, 'cloud-provider');
+    if (provided.errors.length > 0) throw new Error(`cluster-provided CRDs: ${provided.errors.join('; ')}`);
+    await cluster.crdsEstablished();
+    notes.push(`${clusterCrds.length} cluster-provided CRDs (snapshot.storage.k8s.io, from .ci/tools.sh)`);
 
     const ctx: StackContext = {
       stack,
@@ -829,6 +852,13 @@ async function checkStack(stack: BaselineStack, options: { mirror: string; upstr
     const held = await argoSync(ctx, (d) => d.kind === 'ClusterPolicy' && (d.metadata as JsonObject | undefined)?.name === SIGNATURE_POLICY);
     await policiesReady(ctx);
     log(`  Argo CD sync done, policies Ready (+${elapsed(ctx)}s)`);
+    // Velero finds the class for the cluster's CSI driver by its label: without it no volume data is backed up.
+    const cloud = stack.stack.split('-')[0] as CloudProvider;
+    const classes = await cluster.items(['get', 'volumesnapshotclasses.snapshot.storage.k8s.io', '-l', 'velero.io/csi-volumesnapshot-class=true']);
+    const drivers = classes.map((c) => `${String((c.metadata as JsonObject).name)}:${String(c.driver)}:${String(c.deletionPolicy)}`);
+    if (!isDeepStrictEqual(drivers, [`${VOLUME_SNAPSHOT_CLASS}:${CSI_SNAPSHOT_DRIVERS[cloud]}:Delete`])) {
+      fail(ctx, 'VolumeSnapshotClass', `expected one class labelled for Velero, ${VOLUME_SNAPSHOT_CLASS} for ${CSI_SNAPSHOT_DRIVERS[cloud]} (Delete); got ${JSON.stringify(drivers)}`);
+    }
 
     // 3. Admission: a compliant control, the platform's pods, the planted violations.
     const image = `${options.mirror}/live/probe:1.0.0`;

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { BASELINE_SERVICE_ACCOUNTS, type ServiceAccountRef } from '../contract';
 
-export type AddonName = 'vpc-cni' | 'kube-proxy' | 'coredns' | 'eks-pod-identity-agent' | 'aws-ebs-csi-driver';
+export type AddonName = 'vpc-cni' | 'kube-proxy' | 'coredns' | 'eks-pod-identity-agent' | 'aws-ebs-csi-driver' | 'snapshot-controller';
 
 /**
  * Pinned add-on versions per Kubernetes minor. Sources: the EKS user guide
@@ -22,6 +22,7 @@ export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<AddonNa
     coredns: 'v1.12.3-eksbuild.1',
     'eks-pod-identity-agent': 'v1.3.10-eksbuild.3',
     'aws-ebs-csi-driver': 'v1.57.1-eksbuild.1',
+    'snapshot-controller': 'v8.3.0-eksbuild.1',
   },
   '1.34': {
     'vpc-cni': 'v1.21.1-eksbuild.3',
@@ -29,6 +30,7 @@ export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<AddonNa
     coredns: 'v1.13.2-eksbuild.1',
     'eks-pod-identity-agent': 'v1.3.10-eksbuild.3',
     'aws-ebs-csi-driver': 'v1.57.1-eksbuild.1',
+    'snapshot-controller': 'v8.3.0-eksbuild.1',
   },
   '1.35': {
     'vpc-cni': 'v1.21.1-eksbuild.3',
@@ -36,6 +38,7 @@ export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<AddonNa
     coredns: 'v1.13.2-eksbuild.1',
     'eks-pod-identity-agent': 'v1.3.10-eksbuild.3',
     'aws-ebs-csi-driver': 'v1.57.1-eksbuild.1',
+    'snapshot-controller': 'v8.3.0-eksbuild.1',
   },
 };
 
@@ -123,6 +126,9 @@ export class ClusterAddons extends Construct {
       'eks-pod-identity-agent': podIdentityAgent,
       coredns: addon('coredns', { dependsOn: after.length > 0 ? after : undefined }),
       'aws-ebs-csi-driver': addon('aws-ebs-csi-driver', { ...ebsCsi, dependsOn: [...after, ...ebsCsi.dependsOn] }),
+      // The snapshot.storage.k8s.io CRDs and the controller that turns a VolumeSnapshot into an EBS snapshot (via the
+      // EBS CSI driver's snapshotter sidecar): what Velero's CSI backups of volumes need. It runs pods, so after the nodes.
+      'snapshot-controller': addon('snapshot-controller', { dependsOn: after.length > 0 ? after : undefined }),
     };
   }
 }

@@ -120,6 +120,8 @@ export function argoCdAppsValues(settings: BaselineSettings): HelmValues {
           { group: 'policies.kyverno.io', kind: 'ValidatingPolicy' },
           // The platform's one store (charts/platform-baseline, templates/secret-store.yaml).
           { group: 'external-secrets.io', kind: 'ClusterSecretStore' },
+          // Velero's VolumeSnapshotClass (templates/volume-snapshot-class.yaml).
+          { group: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshotClass' },
         ],
         // Applications may not rewrite RBAC or quotas behind the platform's back, nor create
         // AppProjects (a synced AppProject could grant itself more than this one).

@@ -9,7 +9,7 @@ import type { Release } from '@cdktf/provider-helm/lib/release';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { BASELINE_CHARTS, BASELINE_OBJECT_LABELS, baselineRelease, type HelmValues } from './helm-defaults';
 import { platformApplication } from './argocd';
-import { veleroTtl } from './velero';
+import { veleroTtl, volumeSnapshotClassValues } from './velero';
 import { VAULT_SECRET_STORE } from './external-secrets';
 import { CONSOLE_OIDC_SECRETS, consoleSsoChartValues } from './sso';
 import { egressGatewayChartValues, type EgressGatewayInput } from './egress-gateway';
@@ -69,9 +69,10 @@ export function secretStoreNamespaces(sso?: ConsoleSsoProps): string[] {
  * Values of charts/platform-baseline as synced by Argo CD, aligned with the releases this baseline installs.
  * `vaultTlsSecretName`: the Secret (namespace vault) whose ca.crt the ClusterSecretStore trusts;
  * `sso`: the consoles' SSO, whose client secrets the chart's ExternalSecrets read from Vault;
- * `egress`: the egress gateway's image, sizing and destinations (omitted: the chart's defaults).
+ * `egress`: the egress gateway's image, sizing and destinations (omitted: the chart's defaults);
+ * `volumeSnapshotClass`: the class Velero snapshots volumes with (volumeSnapshotClassValues; omitted: none).
  */
-export function platformChartValues(vaultTlsSecretName = 'vault-server-tls', sso?: ConsoleSsoProps, egress?: EgressGatewayInput): HelmValues {
+export function platformChartValues(vaultTlsSecretName = 'vault-server-tls', sso?: ConsoleSsoProps, egress?: EgressGatewayInput, volumeSnapshotClass?: HelmValues): HelmValues {
   return {
     // The policy ConfigMap has one owner, this Terraform stack (it exists before the policies are synced).
     policyConfig: { enabled: false },
@@ -98,6 +99,7 @@ export function platformChartValues(vaultTlsSecretName = 'vault-server-tls', sso
     consoleSso: consoleSsoChartValues(sso),
     egressGateway: egressGatewayChartValues(egress),
     namespaces: PLATFORM_APPLICATION_NAMESPACES.map((ns) => ({ ...ns })),
+    ...(volumeSnapshotClass ? { volumeSnapshotClass } : {}),
   };
 }
 
@@ -115,7 +117,7 @@ export function policyApplicationsValues(settings: BaselineSettings): HelmValues
           imageMirror: settings.imageMirror,
           sizing: settings.sizing,
           destinations: settings.egressDestinations,
-        }) },
+        }, volumeSnapshotClassValues(settings.cluster.cloud, settings.cluster.region)) },
       }),
     },
   };

@@ -105,6 +105,32 @@ export function veleroAlertRules(): HelmValues[] {
   ];
 }
 
+/** The CSI driver whose snapshots Velero takes, per cloud (the drivers the cluster constructs install or the cloud ships). */
+export const CSI_SNAPSHOT_DRIVERS: Readonly<Record<CloudProvider, string>> = {
+  aws: 'ebs.csi.aws.com',
+  azure: 'disk.csi.azure.com',
+  gcp: 'pd.csi.storage.gke.io',
+};
+
+/** Name of the platform's VolumeSnapshotClass (charts/platform-baseline, templates/volume-snapshot-class.yaml). */
+export const VOLUME_SNAPSHOT_CLASS = 'platform-velero';
+
+/**
+ * Values of the platform chart's `volumeSnapshotClass`: the class Velero snapshots the cluster's volumes with.
+ * - EBS: snapshots are encrypted with the volume's KMS key (no parameter can weaken that);
+ * - Azure Disk: incremental snapshots (zone-redundant where the region has zones, billed by the change);
+ * - PD: `storage-locations` pins snapshots to the cluster's region (data residency; the default would be the
+ *   nearest multi-region).
+ */
+export function volumeSnapshotClassValues(cloud: CloudProvider, region: string): HelmValues {
+  const parameters: Record<CloudProvider, Record<string, string>> = {
+    aws: {},
+    azure: { incremental: 'true' },
+    gcp: { 'storage-locations': region },
+  };
+  return { enabled: true, name: VOLUME_SNAPSHOT_CLASS, driver: CSI_SNAPSHOT_DRIVERS[cloud], deletionPolicy: 'Delete', parameters: parameters[cloud] };
+}
+
 export function veleroValues(settings: BaselineSettings): HelmValues {
   const placement = securityPoolPlacement(settings.cluster.securityNodePool);
   const mirror = settings.imageMirror;

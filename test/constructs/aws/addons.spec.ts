@@ -20,8 +20,8 @@ describe('ClusterAddons', () => {
     addressOf = Object.fromEntries(Object.entries(json.resource.aws_eks_addon as Record<string, Json>).map(([key, a]) => [a.addon_name, `aws_eks_addon.${key}`]));
   });
 
-  it('installs vpc-cni, coredns, kube-proxy, aws-ebs-csi-driver and the Pod Identity agent as managed add-ons', () => {
-    expect(Object.keys(addons).sort()).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
+  it('installs vpc-cni, coredns, kube-proxy, aws-ebs-csi-driver, the snapshot controller and the Pod Identity agent as managed add-ons', () => {
+    expect(Object.keys(addons).sort()).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'snapshot-controller', 'vpc-cni']);
   });
 
   it('pins every add-on to an exact eksbuild version of the cluster minor', () => {
@@ -55,7 +55,7 @@ describe('ClusterAddons', () => {
   });
 
   it('gives no other add-on an AWS identity', () => {
-    for (const name of ['coredns', 'kube-proxy', 'eks-pod-identity-agent']) {
+    for (const name of ['coredns', 'kube-proxy', 'eks-pod-identity-agent', 'snapshot-controller']) {
       expect(addons[name].pod_identity_association).toBeUndefined();
       expect(addons[name].service_account_role_arn).toBeUndefined();
     }
@@ -99,5 +99,7 @@ describe('ClusterAddons waiting for role grants and nodes', () => {
     expect(addons['vpc-cni'].depends_on).toEqual(expect.arrayContaining(['aws_iam_role_policy_attachment.cni-grant']));
     expect(addons['aws-ebs-csi-driver'].depends_on).toEqual(expect.arrayContaining(['aws_iam_role_policy_attachment.nodes', 'aws_iam_role_policy_attachment.ebs-grant']));
     expect(addons.coredns.depends_on).toEqual(['aws_iam_role_policy_attachment.nodes']);
+    // The snapshot controller runs pods: after the nodes, like coredns.
+    expect(addons['snapshot-controller'].depends_on).toEqual(['aws_iam_role_policy_attachment.nodes']);
   });
 });

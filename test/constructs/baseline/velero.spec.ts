@@ -132,6 +132,30 @@ describe('Velero per cloud and per tier', () => {
   });
 });
 
+describe('the VolumeSnapshotClass Velero snapshots volumes with (charts/platform-baseline)', () => {
+  const synthJson = (cloud: CloudProvider): Json => JSON.parse(Testing.synthScope((scope) => new SecurityBaseline(scope, 'baseline', props(cloud)))) as Json;
+  const releaseValues = (json: Json, name: string): Json => JSON.parse((Object.values(json.resource.helm_release as Json).find((r: Json) => r.name === name) as Json).values[0]) as Json;
+
+  it.each([
+    ['aws', { enabled: true, name: 'platform-velero', driver: 'ebs.csi.aws.com', deletionPolicy: 'Delete', parameters: {} }],
+    ['azure', { enabled: true, name: 'platform-velero', driver: 'disk.csi.azure.com', deletionPolicy: 'Delete', parameters: { incremental: 'true' } }],
+    // Snapshots stay in the cluster's region (data residency), not the nearest multi-region.
+    ['gcp', { enabled: true, name: 'platform-velero', driver: 'pd.csi.storage.gke.io', deletionPolicy: 'Delete', parameters: { 'storage-locations': 'europe-west2' } }],
+  ] as const)('%s: one class for the cluster CSI driver, deleted with the backup that took it', (cloud, expected) => {
+    const json = synthJson(cloud);
+    const apps = releaseValues(json, 'platform-policies');
+    expect(apps.applications['platform-baseline'].source.helm.valuesObject.volumeSnapshotClass).toEqual(expected);
+    // The platform AppProject may create it (cluster-scoped).
+    const project = Object.values(releaseValues(json, 'platform-apps').projects as Json)[0] as Json;
+    expect(project.clusterResourceWhitelist).toContainEqual({ group: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshotClass' });
+  });
+
+  it('turns CSI snapshots on in Velero (the class is what it looks for)', () => {
+    const velero = releaseValues(synthJson('aws'), 'velero');
+    expect(velero.configuration.features).toBe('EnableCSI');
+  });
+});
+
 describe('Velero settings validation', () => {
   const values = (p: SecurityBaselineConstructProps) => () => baselineChartValues(p);
 
