@@ -256,8 +256,8 @@ describe('every workflow', () => {
     const versions = [...text.matchAll(/terraform_version: (\S+)/g)].map((m) => m[1]);
     for (const v of versions) {
       const [major, minor] = v.split('.').map(Number);
-      expect(TERRAFORM_REQUIRED_VERSION).toBe('>= 1.10.0, < 2.0.0');
-      expect([v, major === 1 && minor >= 10]).toEqual([v, true]);
+      expect(TERRAFORM_REQUIRED_VERSION).toBe('>= 1.11.0, < 2.0.0');
+      expect([v, major === 1 && minor >= 11]).toEqual([v, true]);
     }
   });
 });
