@@ -5,7 +5,9 @@
  * `kubectl port-forward` on the runner (Vault has no network path outside the
  * cluster) and logs in with the job's GitHub OIDC token (JWT auth method
  * `jwt-ci`, one role per environment): no Vault token, root or otherwise, is
- * in the configuration, the state or a CI secret.
+ * in the configuration, the state or a CI secret. With `vault.databases`, also the database secrets
+ * engine (DatabaseSecrets), whose bootstrap passwords come from the ephemeral variable
+ * `vault_db_bootstrap_passwords` (TF_VAR_, set by the jobs only when the environment has the secret).
  */
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -13,6 +15,7 @@ import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import type { EnvironmentConfig } from '../config/schema';
 import { secretStoreNamespaces } from '../constructs/baseline/policies';
 import { BASELINE_NAMESPACES, VAULT_RELEASE } from '../constructs/baseline/settings';
+import { DatabaseSecrets } from '../constructs/vault/database-secrets';
 import { PlatformVaultConfig } from '../constructs/vault/platform-vault';
 import { configureBackend } from './common';
 
@@ -36,6 +39,8 @@ export interface VaultStackProps {
 /** `<cloud>-<env>-vault`: the platform's Vault configuration in its own state, applied with a short-lived CI identity. */
 export class VaultStack extends TerraformStack {
   readonly vault: PlatformVaultConfig;
+  /** The database secrets engine, when the environment lists `vault.databases`. */
+  readonly databases?: DatabaseSecrets;
 
   constructor(scope: Construct, id: string, props: VaultStackProps) {
     super(scope, id);
@@ -52,5 +57,12 @@ export class VaultStack extends TerraformStack {
       maxLeaseTtlSeconds: 1200,
     });
     this.vault = new PlatformVaultConfig(this, 'vault-config', { namespaces: secretStoreNamespaces(config.sso) });
+    if (config.vault.databases.length > 0) {
+      this.databases = new DatabaseSecrets(this, 'database-secrets', {
+        databases: config.vault.databases,
+        kubernetesAuth: this.vault.kubernetesAuth,
+        dependsOn: [this.vault.audit],
+      });
+    }
   }
 }
