@@ -25,5 +25,7 @@ export * from './stacks/gcp-platform-stack';
 export * from './stacks/baseline-stack';
 export * from './stacks/vault-stack';
 export * from './constructs/vault/platform-vault';
+export * from './constructs/vault/database-secrets';
+export * from './constructs/vault/database-rules';
 export * from './stacks/state-bootstrap-stack';
 export * from './stacks/hcp-terraform-stack';

@@ -112,10 +112,10 @@ describe('the app', () => {
     }
   });
 
-  it('writes versions.tf.json with required_version >= 1.10 (S3-native locking) beside every cdk.tf.json', () => {
+  it('writes versions.tf.json with required_version >= 1.11 (write-only arguments, S3-native locking) beside every cdk.tf.json', () => {
     writeTerraformVersions(outdir);
     for (const name of Object.keys(manifest.stacks)) {
-      expect([name, JSON.parse(readFileSync(join(outdir, 'stacks', name, 'versions.tf.json'), 'utf8'))]).toEqual([name, { terraform: { required_version: '>= 1.10.0, < 2.0.0' } }]);
+      expect([name, JSON.parse(readFileSync(join(outdir, 'stacks', name, 'versions.tf.json'), 'utf8'))]).toEqual([name, { terraform: { required_version: '>= 1.11.0, < 2.0.0' } }]);
     }
   });
 

@@ -3,8 +3,9 @@
  * later edit cannot silently undo them: what is applied is the reviewed saved plan from a verified
  * bundle, the baseline has its own plan and gate, the plan is gated by Checkov and the compliance
  * packs, drift is checked daily, Terraform is pinned inside the stacks' required_version, every
- * third-party action is pinned to a commit, and the matrix of environments is generated from the fleet
- * (`npm run fleet:matrix`), never listed in a workflow.
+ * third-party action is pinned to a commit, the matrix of environments is generated from the fleet
+ * (`npm run fleet:matrix`), never listed in a workflow, and the vault jobs hand the databases' bootstrap
+ * passwords to Terraform in their plan and apply steps alone, only when the environment has the secret.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,7 +50,7 @@ describe('platform workflow', () => {
   const jobs: Json = wf.jobs;
 
   it('applies only saved plans from a verified bundle: no synth, no plan, no --auto-approve in a deploy job', () => {
-    for (const name of ['deploy-platform', 'deploy-baseline']) {
+    for (const name of ['deploy-platform', 'deploy-baseline', 'deploy-vault']) {
       const run = scripts(jobs[name]);
       expect([name, run]).toEqual([name, expect.stringMatching(/bundle -- apply --bundle "bundle\/\$STACK" --stack "\$STACK" --commit "\$GITHUB_SHA" --manifest-sha256 "\$MANIFEST_SHA256"/)]);
       expect([name, /auto-approve|cdktf (deploy|plan)|terraform (plan|apply)|npm run synth/.test(run)]).toEqual([name, false]);
@@ -78,7 +79,7 @@ describe('platform workflow', () => {
   });
 
   it('gates every plan with Checkov over the plan JSON and with the compliance packs, and uploads the bundle', () => {
-    for (const name of ['plan-platform', 'plan-baseline']) {
+    for (const name of ['plan-platform', 'plan-baseline', 'plan-vault']) {
       const run = scripts(jobs[name]);
       expect(run).toContain('npm run --silent bundle -- plan --stack-dir "cdktf.out/stacks/$STACK" --out "bundle/$STACK" --commit "$GITHUB_SHA"');
       expect(run).toContain('bash scripts/checkov.sh --plan "bundle/$STACK/plan.json"');
@@ -137,11 +138,65 @@ describe('platform workflow', () => {
 
   it('deploys the one environment the dispatch resolved to, never the raw inputs (a glob is not a name)', () => {
     expect(jobs.targets.outputs).toMatchObject({ cloud: '${{ steps.m.outputs.cloud }}', environment: '${{ steps.m.outputs.environment }}' });
-    for (const name of ['deploy-platform', 'plan-baseline', 'deploy-baseline']) {
+    for (const name of ['deploy-platform', 'plan-baseline', 'deploy-baseline', 'plan-vault', 'deploy-vault']) {
       const text = JSON.stringify(jobs[name]);
       expect([name, /\binputs\./.test(text)]).toEqual([name, false]);
-      expect(jobs[name].env.STACK).toMatch(/^\$\{\{ needs\.targets\.outputs\.cloud \}\}-\$\{\{ needs\.targets\.outputs\.environment \}\}-(platform|baseline)$/);
+      expect(jobs[name].env.STACK).toMatch(/^\$\{\{ needs\.targets\.outputs\.cloud \}\}-\$\{\{ needs\.targets\.outputs\.environment \}\}-(platform|baseline|vault)$/);
     }
+  });
+
+  describe("the vault jobs' database bootstrap passwords (VAULT_DB_BOOTSTRAP_PASSWORDS)", () => {
+    const SECRET = '${{ secrets.VAULT_DB_BOOTSTRAP_PASSWORDS }}';
+    const stepWith = (job: string, command: string): Json => (jobs[job].steps as Json[]).find((st) => String(st.run ?? '').includes(command))!;
+    const plan = stepWith('plan-vault', 'bundle -- plan');
+    const apply = stepWith('deploy-vault', 'bundle -- apply');
+
+    it('reads the secret in the plan step and the apply step only, of both vault jobs, and nowhere else', () => {
+      expect(plan.env.VAULT_DB_BOOTSTRAP_PASSWORDS).toBe(SECRET);
+      expect(apply.env.VAULT_DB_BOOTSTRAP_PASSWORDS).toBe(SECRET);
+      for (const [name, job] of Object.entries(jobs)) {
+        const others = ((job as Json).steps as Json[]).filter((st) => st !== plan && st !== apply);
+        expect([name, JSON.stringify({ ...(job as Json), steps: others }).includes('VAULT_DB_BOOTSTRAP_PASSWORDS')]).toEqual([name, false]);
+      }
+      // Drift plans without it: the variable defaults to an empty map, and nothing is sent while the version is unchanged.
+      expect(readFileSync(join(DIR, 'drift.yml'), 'utf8')).not.toContain('VAULT_DB_BOOTSTRAP_PASSWORDS');
+      // The plan's and the apply's environments (-plan, -baseline) must both hold it: Terraform requires the same presence.
+      expect([jobs['plan-vault'].environment, jobs['deploy-vault'].environment]).toEqual([
+        '${{ needs.targets.outputs.cloud }}-${{ needs.targets.outputs.environment }}-plan',
+        '${{ needs.targets.outputs.cloud }}-${{ needs.targets.outputs.environment }}-baseline',
+      ]);
+    });
+
+    describe('run with a stand-in npm that records its environment', () => {
+      let dir: string;
+      beforeAll(() => {
+        dir = mkdtempSync(join(tmpdir(), 'workflow-vault-'));
+        writeFileSync(join(dir, 'npm'), '#!/usr/bin/env bash\nenv > "$RECORD"\n');
+        chmodSync(join(dir, 'npm'), 0o755);
+      });
+      afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+      /** The step's script under bash -e: what npm (the bundle command) saw of the two variables. */
+      const seen = (step: Json, secret: string): Record<string, string | undefined> => {
+        const record = join(dir, `env-${Math.random().toString(36).slice(2)}`);
+        const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', String(step.run)], {
+          cwd: dir,
+          env: { PATH: `${dir}:${process.env.PATH}`, RECORD: record, GITHUB_OUTPUT: join(dir, 'output'), STACK: 'aws-prod-vault', GITHUB_SHA: 'abc', MANIFEST_SHA256: 'def', VAULT_DB_BOOTSTRAP_PASSWORDS: secret },
+          encoding: 'utf8',
+        });
+        expect(r.status).toBe(0);
+        const lines = readFileSync(record, 'utf8').split('\n');
+        const value = (name: string): string | undefined => lines.find((l) => l.startsWith(`${name}=`))?.slice(name.length + 1);
+        return { tfVar: value('TF_VAR_vault_db_bootstrap_passwords'), secret: value('VAULT_DB_BOOTSTRAP_PASSWORDS') };
+      };
+
+      it.each([['plan-vault', plan], ['deploy-vault', apply]])('%s exports TF_VAR_vault_db_bootstrap_passwords only when the secret is set, and hands on nothing else', (_name, step) => {
+        // A stand-in value built at run time: no password literal in the repository.
+        const map = JSON.stringify({ payments: `stand-in-${process.pid}` });
+        expect(seen(step, map)).toEqual({ tfVar: map, secret: undefined });
+        expect(seen(step, '')).toEqual({ tfVar: undefined, secret: undefined });
+      });
+    });
   });
 
   describe('the targets step, run with a stand-in npm ci', () => {
@@ -285,8 +340,8 @@ describe('every workflow', () => {
     const versions = [...text.matchAll(/terraform_version: (\S+)/g)].map((m) => m[1]);
     for (const v of versions) {
       const [major, minor] = v.split('.').map(Number);
-      expect(TERRAFORM_REQUIRED_VERSION).toBe('>= 1.10.0, < 2.0.0');
-      expect([v, major === 1 && minor >= 10]).toEqual([v, true]);
+      expect(TERRAFORM_REQUIRED_VERSION).toBe('>= 1.11.0, < 2.0.0');
+      expect([v, major === 1 && minor >= 11]).toEqual([v, true]);
     }
   });
 });

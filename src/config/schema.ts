@@ -8,6 +8,19 @@
 import { z } from 'zod';
 import { DEFAULT_SSO_GROUPS_CLAIM, HTTPS_URL, SSO_GROUP } from '../constructs/baseline/sso-rules';
 import { EGRESS_ALLOWED, EGRESS_HOST, EGRESS_NAME, EGRESS_NAMESPACE, EGRESS_PROTOCOLS } from '../constructs/baseline/egress-rules';
+import {
+  DATABASE_ALLOWED,
+  DATABASE_DATABASE,
+  DATABASE_DEFAULTS,
+  DATABASE_HOST,
+  DATABASE_MAX_TTL_SECONDS,
+  DATABASE_NAME,
+  DATABASE_PLUGINS,
+  DATABASE_SSL_MODES,
+  DATABASE_TTL_SECONDS,
+  DATABASE_USERNAME,
+  type DatabaseSslMode,
+} from '../constructs/vault/database-rules';
 
 export const CLOUDS = ['aws', 'azure', 'gcp'] as const;
 export type CloudName = (typeof CLOUDS)[number];
@@ -229,6 +242,48 @@ const egressSchema = z.strictObject({
     .default([]),
 });
 
+/** A whole number in [min, max] with one message for every way of missing it. */
+const wholeNumber = (min: number, max: number, message: string) => z.number({ error: message }).int(message).min(min, message).max(max, message);
+
+/**
+ * The databases Vault issues short-lived credentials for (docs/secrets.md, "Database credentials"):
+ * each becomes a connection of the `platform-db` secrets engine, whose root credential Vault rotates
+ * after the first apply, and one role `<namespace>_<name>` per namespace. Cross-field rules (unique
+ * names, the CA, application namespaces only, maxTtlSeconds >= ttlSeconds) are in database-rules.ts;
+ * the prod-tier rules in validate.ts.
+ */
+const databaseSchema = z.strictObject({
+  /** DNS label naming the connection and the roles `<namespace>_<name>`. */
+  name: z.string().regex(DATABASE_NAME, DATABASE_ALLOWED.name),
+  /** @default 'postgresql' (the only plugin so far) */
+  plugin: z.enum(DATABASE_PLUGINS).default(DATABASE_DEFAULTS.plugin),
+  /** DNS name of the server as its certificate names it, or an IPv4 address. */
+  host: z.string().regex(DATABASE_HOST, DATABASE_ALLOWED.host),
+  /** @default 5432 */
+  port: wholeNumber(1, 65535, DATABASE_ALLOWED.port).default(DATABASE_DEFAULTS.port),
+  /** The database the credentials are for. */
+  database: z.string().regex(DATABASE_DATABASE, DATABASE_ALLOWED.database),
+  /**
+   * How Vault's connection checks the server; verify-ca and require are refused in the prod tier.
+   * @default 'verify-full'
+   */
+  sslMode: z
+    .custom<DatabaseSslMode>((v) => typeof v === 'string' && (DATABASE_SSL_MODES as readonly string[]).includes(v), { error: DATABASE_ALLOWED.sslMode })
+    .default(DATABASE_DEFAULTS.sslMode),
+  /** PEM CA certificate(s) the server's certificate chains to (required with verify-ca and verify-full). */
+  caCertificate: z.string({ error: 'a PEM text of CA certificates' }).optional(),
+  /** Vault's own login role in the database: CREATEROLE, not a superuser. @default 'vault' */
+  username: z.string().regex(DATABASE_USERNAME, DATABASE_ALLOWED.username).default(DATABASE_DEFAULTS.username),
+  /** Bump to send the bootstrap password again (docs/runbooks.md, "Vault bootstrap"). @default 1 */
+  bootstrapPasswordVersion: wholeNumber(1, 2_147_483_647, DATABASE_ALLOWED.bootstrapPasswordVersion).default(DATABASE_DEFAULTS.bootstrapPasswordVersion),
+  /** Application namespaces whose workloads may get credentials. */
+  namespaces: z.array(z.string({ error: DATABASE_ALLOWED.namespace })).min(1, DATABASE_ALLOWED.namespaces),
+  /** Default lifetime of a credential. @default 900 */
+  ttlSeconds: wholeNumber(DATABASE_TTL_SECONDS.min, DATABASE_TTL_SECONDS.max, DATABASE_ALLOWED.ttlSeconds).default(DATABASE_DEFAULTS.ttlSeconds),
+  /** Longest lifetime, renewals included; at most 14400 in the prod tier. @default 3600 */
+  maxTtlSeconds: wholeNumber(DATABASE_TTL_SECONDS.min, DATABASE_MAX_TTL_SECONDS.max, DATABASE_ALLOWED.maxTtlSeconds).default(DATABASE_DEFAULTS.maxTtlSeconds),
+});
+
 const commonFields = {
   /** The environment's name, unique per cloud (see ENVIRONMENT_NAME). */
   name: z.string().regex(ENVIRONMENT_NAME, 'a DNS-safe name: 1-20 lowercase letters, digits and single hyphens, starting with a letter (e.g. prod-eu-west-1)'),
@@ -274,6 +329,16 @@ const commonFields = {
    * @default - no destination: the gateway runs and denies everything
    */
   egress: egressSchema.default({ destinations: [] }),
+  /**
+   * Vault configuration beyond what the platform itself needs (the `<cloud>-<env>-vault` stack).
+   * @default - no database secrets engine
+   */
+  vault: z
+    .strictObject({
+      /** Databases Vault issues short-lived credentials for (docs/secrets.md, "Database credentials"). @default - none */
+      databases: z.array(databaseSchema).default([]),
+    })
+    .default({ databases: [] }),
   /** PEM public key of the Cosign key that signs release images (Kyverno verifies every image against it). */
   cosignPublicKey: z
     .string()
@@ -532,3 +597,4 @@ export function backupSettings(config: Pick<EnvironmentConfig, 'tier' | 'backup'
 }
 export type SsoConfig = z.infer<typeof ssoSchema>;
 export type EgressConfig = z.infer<typeof egressSchema>;
+export type DatabaseConfig = z.infer<typeof databaseSchema>;

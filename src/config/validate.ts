@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { LOG_RETENTION_MIN_DAYS } from '../compliance/rules/aws/log-group-protection';
 import { SECURITY_POOL_PLACEMENT } from '../constructs/contract';
 import { egressDestinationProblems } from '../constructs/baseline/egress-rules';
+import { DATABASE_MAX_TTL_SECONDS, databaseProblems } from '../constructs/vault/database-rules';
 import { contains, containsAddress, coversEverything, isAnyAddress, isPrivate, overlaps, parseAddress, parseCidr, type Ipv4Cidr } from './cidr';
 import { closestRegions, isKnownRegion, levenshtein, REGIONS_REVIEWED } from './regions';
 import {
@@ -343,6 +344,7 @@ function checkCommon(config: EnvironmentConfig, problems: Problems): void {
   }
   checkSso(config, problems);
   checkEgress(config, problems);
+  checkVaultDatabases(config, problems);
   const keyProblem = cosignKeyProblem(config.cosignPublicKey);
   if (keyProblem) {
     problems.add('cosignPublicKey', config.cosignPublicKey, `a public key Cosign verifies with (ECDSA P-256/P-384/P-521, RSA of at least 2048 bits, or Ed25519); ${keyProblem}`);
@@ -431,6 +433,25 @@ function checkSso(config: EnvironmentConfig, problems: Problems): void {
 /** The egress allow-list: the rules across destinations (the schema checked each field's shape). */
 function checkEgress(config: EnvironmentConfig, problems: Problems): void {
   for (const p of egressDestinationProblems(config.egress.destinations)) problems.add(`egress.${p.field}`, p.value, p.allowed);
+}
+
+/**
+ * The databases Vault issues credentials for: the rules across fields (database-rules.ts), then the
+ * prod tier's: the server's certificate and name are always verified (PCI-DSS 4.0 4.2.1, 8.3.2), and
+ * no credential outlives a shift.
+ */
+function checkVaultDatabases(config: EnvironmentConfig, problems: Problems): void {
+  const databases = config.vault.databases;
+  for (const p of databaseProblems(databases)) problems.add(`vault.databases${p.field}`, p.value, p.allowed);
+  if (config.tier !== 'prod') return;
+  databases.forEach((d, i) => {
+    if (d.sslMode !== 'verify-full') {
+      problems.add(`vault.databases[${i}].sslMode`, d.sslMode, 'verify-full in the prod tier: Vault checks the certificate chain and that it names the host, so nobody in the path can collect the root or the issued credentials');
+    }
+    if (d.maxTtlSeconds > DATABASE_MAX_TTL_SECONDS.prodMax) {
+      problems.add(`vault.databases[${i}].maxTtlSeconds`, d.maxTtlSeconds, `at most ${DATABASE_MAX_TTL_SECONDS.prodMax} seconds (4 hours) in the prod tier: a credential, renewed or not, expires within a shift`);
+    }
+  });
 }
 
 /**

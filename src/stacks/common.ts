@@ -42,11 +42,13 @@ export function clusterName(config: Pick<EnvironmentConfig, 'namePrefix' | 'name
 }
 
 /**
- * Terraform versions every stack accepts: S3-native state locking (`use_lockfile`) needs 1.10, and
- * the next major version is a reviewed upgrade, not an accident of the runner image. The workflow
- * pins one version inside this range (a test keeps them consistent).
+ * Terraform versions every stack accepts: write-only arguments (the vault stack's database bootstrap
+ * passwords, `password_wo`) need 1.11 (an older Terraform would refuse the ephemeral value, or not know
+ * the argument is write-only), S3-native state locking (`use_lockfile`) 1.10, and the next major
+ * version is a reviewed upgrade, not an accident of the runner image. The workflow pins one version
+ * inside this range (a test keeps them consistent).
  */
-export const TERRAFORM_REQUIRED_VERSION = '>= 1.10.0, < 2.0.0';
+export const TERRAFORM_REQUIRED_VERSION = '>= 1.11.0, < 2.0.0';
 
 /**
  * The file beside each stack's cdk.tf.json that declares TERRAFORM_REQUIRED_VERSION. Terraform reads

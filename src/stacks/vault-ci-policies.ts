@@ -12,6 +12,7 @@
 import type { EnvironmentConfig } from '../config/schema';
 import { VAULT_SECRET_STORE } from '../constructs/baseline/external-secrets';
 import { NAMESPACE_READ_POLICY } from '../constructs/vault/platform-vault';
+import { DATABASE_CREDENTIALS_POLICY, DATABASE_SECRETS_MOUNT } from '../constructs/vault/database-secrets';
 
 /** JWT auth method for the CI's GitHub OIDC tokens (created at bootstrap). */
 export const VAULT_CI_AUTH_MOUNT = 'jwt-ci';
@@ -34,6 +35,7 @@ export interface CiPolicyPath {
 
 const KV = VAULT_SECRET_STORE.kvMount;
 const K8S = VAULT_SECRET_STORE.authMount;
+const DB = DATABASE_SECRETS_MOUNT;
 
 /** Every path the `<cloud>-<name>-vault` stack touches, with what deploy and plan may do there. */
 export const CI_POLICY_PATHS: readonly CiPolicyPath[] = [
@@ -50,6 +52,14 @@ export const CI_POLICY_PATHS: readonly CiPolicyPath[] = [
   { path: `sys/mounts/${KV}/tune`, deploy: ['read', 'update'], plan: ['read'], reason: "the KV engine's tuning" },
   { path: `${KV}/config`, deploy: ['create', 'read', 'update', 'delete'], plan: ['read'], reason: 'KV v2 settings (versions kept)' },
   { path: `sys/policies/acl/${NAMESPACE_READ_POLICY}`, deploy: ['create', 'read', 'update', 'delete'], plan: ['read'], reason: 'the per-namespace read policy' },
+  // The database secrets engine (vault.databases): connections, roles and the root rotation; never creds/*, so the
+  // pipeline cannot get a database credential.
+  { path: `sys/mounts/${DB}`, deploy: ['create', 'read', 'update', 'delete'], plan: ['read'], reason: 'the database secrets engine (vault.databases)' },
+  { path: `sys/mounts/${DB}/tune`, deploy: ['read', 'update'], plan: ['read'], reason: "the database engine's tuning" },
+  { path: `${DB}/config/*`, deploy: ['create', 'read', 'update', 'delete', 'list'], plan: ['read', 'list'], reason: 'the database connections (TLS, CA, verify_connection)' },
+  { path: `${DB}/roles/*`, deploy: ['create', 'read', 'update', 'delete', 'list'], plan: ['read', 'list'], reason: 'the <namespace>_<database> roles and their TTLs' },
+  { path: `${DB}/rotate-root/*`, deploy: ['update'], plan: [], reason: 'Vault replaces the bootstrap password with one only it knows (write only)' },
+  { path: `sys/policies/acl/${DATABASE_CREDENTIALS_POLICY}`, deploy: ['create', 'read', 'update', 'delete'], plan: ['read'], reason: 'the per-namespace database credentials policy' },
   { path: 'auth/token/create', deploy: ['create', 'update'], plan: ['create', 'update'], reason: "Terraform's child token for the run (inherits this policy)" },
   { path: 'auth/token/lookup-self', deploy: ['read'], plan: ['read'], reason: 'the provider looks up its own token' },
   { path: 'auth/token/revoke-self', deploy: ['update'], plan: ['update'], reason: 'the child token is revoked at the end of the run' },

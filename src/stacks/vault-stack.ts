@@ -7,7 +7,9 @@
  * `jwt-ci`): no Vault token, root or otherwise, is in the configuration, the
  * state or a CI secret. The role is an ephemeral variable: the plan job plans
  * with the environment's read-only role, the deploy job applies that saved plan
- * with the deploy role.
+ * with the deploy role. With `vault.databases`, also the database secrets
+ * engine (DatabaseSecrets), whose bootstrap passwords come from the ephemeral variable
+ * `vault_db_bootstrap_passwords` (TF_VAR_, set by the jobs only when the environment has the secret).
  */
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -15,6 +17,7 @@ import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import type { EnvironmentConfig } from '../config/schema';
 import { secretStoreNamespaces } from '../constructs/baseline/policies';
 import { BASELINE_NAMESPACES, VAULT_RELEASE } from '../constructs/baseline/settings';
+import { DatabaseSecrets } from '../constructs/vault/database-secrets';
 import { PlatformVaultConfig } from '../constructs/vault/platform-vault';
 import { configureBackend } from './common';
 import { VAULT_CI_AUTH_MOUNT, vaultCiRoleName } from './vault-ci-policies';
@@ -49,6 +52,8 @@ export interface VaultStackProps {
 /** `<cloud>-<env>-vault`: the platform's Vault configuration in its own state, applied with a short-lived CI identity. */
 export class VaultStack extends TerraformStack {
   readonly vault: PlatformVaultConfig;
+  /** The database secrets engine, when the environment lists `vault.databases`. */
+  readonly databases?: DatabaseSecrets;
 
   constructor(scope: Construct, id: string, props: VaultStackProps) {
     super(scope, id);
@@ -74,5 +79,12 @@ export class VaultStack extends TerraformStack {
       maxLeaseTtlSeconds: 1200,
     });
     this.vault = new PlatformVaultConfig(this, 'vault-config', { namespaces: secretStoreNamespaces(config.sso) });
+    if (config.vault.databases.length > 0) {
+      this.databases = new DatabaseSecrets(this, 'database-secrets', {
+        databases: config.vault.databases,
+        kubernetesAuth: this.vault.kubernetesAuth,
+        dependsOn: [this.vault.audit],
+      });
+    }
   }
 }

@@ -15,6 +15,7 @@ import { CONSOLE_OIDC_SECRETS, consoleSsoChartValues } from './sso';
 import { egressGatewayChartValues, type EgressGatewayInput } from './egress-gateway';
 import type { ConsoleSsoProps } from './settings';
 import { BASELINE_NAMESPACES, KUBE_PROMETHEUS_RELEASE, type BaselineSettings } from './settings';
+import { PLATFORM_APPLICATION_NAMESPACES } from './namespaces';
 
 /** Read by policies/restrict-image-registries and policies/verify-image-signatures (Kyverno context). */
 export const POLICY_CONFIG_MAP = { name: 'platform-policy-config', namespace: BASELINE_NAMESPACES.kyverno } as const;
@@ -43,15 +44,8 @@ export function policyConfigData(settings: BaselineSettings): Record<string, str
   return data;
 }
 
-/**
- * The chart's application namespaces (its defaults), each with its data class
- * (policies/require-data-classification refuses a namespace without one): they hold
- * cardholder data, the highest class.
- */
-export const PLATFORM_APPLICATION_NAMESPACES = [
-  { name: 'payments', payments: true, dataClassification: 'restricted' },
-  { name: 'payments-batch', payments: true, dataClassification: 'restricted' },
-] as const;
+/** The chart's application namespaces (src/constructs/baseline/namespaces.ts, loaded by the config layer too). */
+export { PLATFORM_APPLICATION_NAMESPACES };
 
 /**
  * The namespaces whose `vault-secrets` identity may use the ClusterSecretStore (and so log in to

@@ -8,6 +8,7 @@ import type { ClusterContract } from '../contract';
 import type { BaselineSizing } from './resources';
 import { HTTPS_URL, SSO_GROUP } from './sso-rules';
 import { egressDestinationProblems, type EgressDestination } from './egress-rules';
+import { BASELINE_NAMESPACES } from './namespaces';
 
 /** Where Argo CD syncs from. */
 export interface GitOpsSource {
@@ -227,26 +228,8 @@ export interface BaselineSettings {
   readonly egressDestinations: readonly EgressDestination[];
 }
 
-/** Namespaces and release names: other components (platform chart, policies) refer to them. */
-export const BASELINE_NAMESPACES = {
-  kyverno: 'kyverno',
-  /** The only namespace whose PolicyExceptions Kyverno honours (reviewed exceptions from policies/exceptions). */
-  policyExceptions: 'policy-exceptions',
-  istio: 'istio-system',
-  istioCni: 'istio-cni',
-  /** The Istio egress gateway: the only way out of the mesh (docs/zero-trust.md#egress). */
-  istioEgress: 'istio-egress',
-  vault: 'vault',
-  /** cert-manager, and the root CA key pair of the in-cluster CA (the ClusterIssuers' resource namespace). */
-  certManager: 'cert-manager',
-  /** External Secrets Operator: syncs Vault secrets into workload namespaces (docs/secrets.md). */
-  externalSecrets: 'external-secrets',
-  falco: 'falco',
-  argoCd: 'argocd',
-  monitoring: 'monitoring',
-  /** Velero: its schedules, backups and restores (a namespace of its own: it runs as cluster-admin). */
-  velero: 'velero',
-} as const;
+/** Namespaces of the platform's components (src/constructs/baseline/namespaces.ts, loaded by the config layer too). */
+export { BASELINE_NAMESPACES };
 
 /** Name of the kube-prometheus-stack release: its Prometheus selects `release: <this>` rules. */
 export const KUBE_PROMETHEUS_RELEASE = 'kube-prometheus-stack';
