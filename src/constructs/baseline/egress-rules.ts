@@ -1,9 +1,10 @@
 /**
  * The shapes of the egress allow-list (docs/zero-trust.md#egress), shared by the environment
  * schema (src/config/schema.ts), the fleet validation (src/config/validate.ts) and the
- * construct's own checks for library users (settings.ts). No imports: the config layer loads it
- * without cdktf.
+ * construct's own checks for library users (settings.ts). Imports only the namespace lists: the
+ * config layer loads it without cdktf.
  */
+import { BASELINE_NAMESPACES, KUBERNETES_SYSTEM_NAMESPACES } from './namespaces';
 
 /** Protocols a destination may use. Both are TLS end to end (the gateway routes on SNI); plaintext egress is not offered. */
 export const EGRESS_PROTOCOLS = ['TLS', 'HTTPS'] as const;
@@ -37,7 +38,7 @@ export const ISTIO_RESERVED_PORTS = { from: 15000, to: 15099 } as const;
 /** Suffixes of in-cluster names: they are services in the mesh, not egress destinations. */
 const IN_CLUSTER_SUFFIXES = ['.cluster.local', '.svc', '.local'];
 /** Namespaces that never use the egress gateway (the control plane and the gateway's own). */
-export const EGRESS_FORBIDDEN_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'istio-system', 'istio-egress'];
+export const EGRESS_FORBIDDEN_NAMESPACES: readonly string[] = [...KUBERNETES_SYSTEM_NAMESPACES, BASELINE_NAMESPACES.istio, BASELINE_NAMESPACES.istioEgress];
 
 export interface EgressProblem {
   /** Field path below the egress block, e.g. `destinations[1].port`. */
