@@ -502,9 +502,11 @@ async function checkStack(stack: BaselineStack, options: CheckOptions, jobs: num
   }
 
   // 4. policies over every pod template of the judged releases.
+  // The pod templates each release renders, once (steps 5 and 6 read them again).
+  const releaseTemplates = new Map(judged.map((r) => [r, podTemplates(r.manifests)]));
   const templates: Array<{ release: string; template: PodTemplate }> = [];
   for (const r of judged) {
-    for (const t of [...podTemplates(r.manifests), ...operatorPods(r.manifests)]) templates.push({ release: r.release.name, template: t });
+    for (const t of [...releaseTemplates.get(r)!, ...operatorPods(r.manifests)]) templates.push({ release: r.release.name, template: t });
   }
   const policyOutcome = await admit(stack, templates, work);
   problems.push(...policyOutcome.problems);
@@ -517,7 +519,7 @@ async function checkStack(stack: BaselineStack, options: CheckOptions, jobs: num
     }
   }
   for (const r of judged) {
-    for (const d of startupDownloads(r.manifests, podTemplates(r.manifests), options.mirror)) {
+    for (const d of startupDownloads(r.manifests, releaseTemplates.get(r)!, options.mirror)) {
       problems.push({ stack: stack.stack, category: 'download', where: `${r.release.name}: ${d.owner}`, message: d.what });
     }
   }
@@ -528,7 +530,7 @@ async function checkStack(stack: BaselineStack, options: CheckOptions, jobs: num
     const grafana = isObject(r.release.values.grafana) ? r.release.values.grafana : {};
     const admin = isObject(grafana.admin) ? grafana.admin : {};
     const secret = typeof admin.existingSecret === 'string' ? admin.existingSecret : `${r.release.name}-grafana`;
-    for (const reader of secretReaders(podTemplates(r.manifests), r.release.namespace, secret)) {
+    for (const reader of secretReaders(releaseTemplates.get(r)!, r.release.namespace, secret)) {
       if (reader.init || reader.container === 'grafana') continue;
       problems.push({ stack: stack.stack, category: 'credential', where: `${r.release.name}: ${reader.owner} container ${reader.container}`, message: `long-running container reads the Grafana admin Secret ${secret}: ${reader.how}` });
     }
